@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
+import { RESIZE_POLICIES, type ResizePolicy } from '../image/center-crop.js';
 import { PREPROCESSING_MODES, type PreprocessingMode } from '../image/preprocess.js';
 import {
   checkLayersModelJson,
@@ -30,6 +31,8 @@ export interface BackboneManifest {
   /** Side of the square RGB input in pixels. */
   readonly inputSize: number;
   readonly preprocessing: PreprocessingMode;
+  /** How images are resized to the input size, in training and prediction alike. @default DEFAULT_RESIZE_POLICY */
+  readonly resize?: ResizePolicy;
   /** The feature layer used when the caller names none. */
   readonly featureLayer: string;
   /** True for seeded random weights: features then carry no ImageNet knowledge. */
@@ -63,6 +66,9 @@ export function checkBackboneManifest(value: unknown, source: string): BackboneM
   }
   if (!PREPROCESSING_MODES.includes(m.preprocessing as PreprocessingMode)) {
     problems.push(`preprocessing must be one of ${PREPROCESSING_MODES.join(', ')}`);
+  }
+  if (m.resize !== undefined && !RESIZE_POLICIES.includes(m.resize)) {
+    problems.push(`resize must be one of ${RESIZE_POLICIES.join(', ')}`);
   }
   if (typeof m.featureLayer !== 'string' || m.featureLayer === '') {
     problems.push('featureLayer must name a layer');

@@ -81,7 +81,8 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions = 
     throw error;
   }
 
-  return new WasmFeatureExtractor(resolved, featureLayer, featureModel.model, backbone, featureModel.dim, backend, options.decode);
+  const decodeOptions: DecodeImageOptions = { resize: manifest.resize, ...options.decode };
+  return new WasmFeatureExtractor(resolved, featureLayer, featureModel.model, backbone, featureModel.dim, backend, decodeOptions);
 }
 
 class WasmFeatureExtractor implements FeatureExtractor {

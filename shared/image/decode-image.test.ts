@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { centerCropRegion } from './center-crop.js';
+import { centerCropRegion, resizeRegion } from './center-crop.js';
 import { decodeImage, type DecodedImage } from './decode-image.js';
 import { ImageDecodeError, type ImageDecodeReason } from './image-decode-error.js';
 import * as fixtures from './test-fixtures.js';
@@ -155,5 +155,54 @@ describe('centerCropRegion', () => {
 
   it('rejects a zero size', () => {
     expect(() => centerCropRegion(0, 10)).toThrow(RangeError);
+  });
+});
+
+describe('resize policies', () => {
+  // A 400 x 100 strip: a 40 px red band at each end, blue between.
+  async function bandedStrip(): Promise<Buffer> {
+    const sharp = (await import('sharp')).default;
+    const band = { width: 40, height: 100, channels: 3 as const, background: { r: 255, g: 0, b: 0 } };
+    const redBand = await sharp({ create: band }).png().toBuffer();
+    return sharp({ create: { width: 400, height: 100, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+      .composite([
+        { input: redBand, left: 0, top: 0 },
+        { input: redBand, left: 360, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+  }
+
+  it('direct resize keeps the edges', async () => {
+    const image = await decodeImage(await bandedStrip(), { resize: 'direct' });
+
+    expect(pixelAt(image, 2, 112)[0]).toBeGreaterThan(200);
+    expect(pixelAt(image, 221, 112)[0]).toBeGreaterThan(200);
+    expect(pixelAt(image, 112, 112)[2]).toBeGreaterThan(200);
+  });
+
+  it('is direct by default', async () => {
+    const bytes = await bandedStrip();
+    const byDefault = await decodeImage(bytes);
+    const direct = await decodeImage(bytes, { resize: 'direct' });
+
+    expect(Buffer.from(byDefault.pixels).equals(Buffer.from(direct.pixels))).toBe(true);
+  });
+
+  it('center crop drops the edges', async () => {
+    const image = await decodeImage(await bandedStrip(), { resize: 'center-crop' });
+
+    expect(pixelAt(image, 2, 112)[2]).toBeGreaterThan(200);
+    expect(pixelAt(image, 221, 112)[2]).toBeGreaterThan(200);
+  });
+});
+
+describe('resizeRegion', () => {
+  it('direct takes the whole image', () => {
+    expect(resizeRegion(512, 256, 'direct')).toEqual({ left: 0, top: 0, width: 512, height: 256 });
+  });
+
+  it('rejects an unknown policy', () => {
+    expect(() => resizeRegion(10, 10, 'stretch' as never)).toThrow(/unknown resize policy/);
   });
 });

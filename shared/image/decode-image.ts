@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { centerCropRegion, MODEL_INPUT_SIZE } from './center-crop.js';
+import { DEFAULT_RESIZE_POLICY, MODEL_INPUT_SIZE, resizeRegion, type ResizePolicy } from './center-crop.js';
 import { ImageDecodeError, type ImageDecodeReason } from './image-decode-error.js';
 import { sniffImageFormat, type ImageFormat } from './image-format.js';
 
@@ -16,6 +16,12 @@ export const DEFAULT_MAX_INPUT_PIXELS = 8192 * 8192;
 /** Wall-clock limit for reading the header and decoding one image. */
 export const DEFAULT_DECODE_TIMEOUT_MS = 10_000;
 
+/**
+ * Bilinear interpolation, the default of TensorFlow's `tf.image.resize`. On MobileNet
+ * features of pet photos it scored as well as or better than sharp's default Lanczos-3.
+ */
+export const RESIZE_KERNEL = 'linear' as const;
+
 /** Transparent pixels are composited onto white. */
 export const FLATTEN_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 
@@ -26,6 +32,8 @@ export interface DecodeImageOptions {
   readonly maxInputPixels?: number;
   /** @default DEFAULT_DECODE_TIMEOUT_MS */
   readonly timeoutMs?: number;
+  /** @default DEFAULT_RESIZE_POLICY */
+  readonly resize?: ResizePolicy;
 }
 
 /** The source image as stored, with width and height after the EXIF orientation. */
@@ -48,8 +56,8 @@ export interface DecodedImage {
  * Decodes a JPEG, PNG, WebP or GIF (first frame) into the 224 x 224 RGB model input.
  *
  * Applies the EXIF orientation, flattens alpha onto FLATTEN_BACKGROUND, converts CMYK,
- * grayscale and 16-bit images to 8-bit sRGB, and crops and resizes as `centerCropRegion`
- * describes (sharp's default Lanczos-3 kernel).
+ * grayscale and 16-bit images to 8-bit sRGB, and crops and resizes as the `ResizePolicy`
+ * describes, with bilinear interpolation (RESIZE_KERNEL).
  *
  * @throws ImageDecodeError for every input that cannot be decoded, with the cause in `reason`.
  */
@@ -82,13 +90,13 @@ export async function decodeImage(
     );
   }
 
-  const crop = centerCropRegion(source.width, source.height);
+  const crop = resizeRegion(source.width, source.height, options.resize ?? DEFAULT_RESIZE_POLICY);
   const pipeline = sharp(bytes, sharpOptions)
     .timeout({ seconds: Math.max(1, Math.ceil(timeoutMs / 1000)) })
     .rotate()
     .flatten({ background: FLATTEN_BACKGROUND })
     .extract(crop)
-    .resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill' })
+    .resize(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, { fit: 'fill', kernel: RESIZE_KERNEL })
     .toColourspace('srgb')
     .removeAlpha()
     .raw({ depth: 'uchar' });

@@ -1,4 +1,12 @@
-export { centerCropRegion, MODEL_INPUT_SIZE, RESIZE_SHORTER_SIDE } from './center-crop.js';
+export {
+  centerCropRegion,
+  DEFAULT_RESIZE_POLICY,
+  MODEL_INPUT_SIZE,
+  RESIZE_POLICIES,
+  RESIZE_SHORTER_SIDE,
+  resizeRegion,
+} from './center-crop.js';
+export type { ResizePolicy } from './center-crop.js';
 export type { CropRegion } from './center-crop.js';
 export {
   decodeImage,
