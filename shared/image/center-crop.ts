@@ -2,7 +2,7 @@ export const MODEL_INPUT_SIZE = 224;
 export const RESIZE_SHORTER_SIDE = 256;
 
 /**
- * How a source image becomes the 224 x 224 model input. The backbone manifest fixes it, so
+ * The mapping of a source image onto the 224 x 224 model input. The backbone manifest fixes it, so
  * extraction for training and prediction use the same one.
  * - `direct`: the whole image is resized to 224 x 224, ignoring its aspect ratio, as Keras'
  *   `load_img(path, target_size=(224, 224))` does. The default, because an object that
