@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 // @ts-expect-error s3rver ships no type declarations.
 import S3rver from '@20minutes/s3rver';
+import { installRequestEventFixes } from './s3-request-events.js';
 
 /** Options for {@link startLocalS3}. */
 export interface LocalS3Options {
@@ -47,8 +48,10 @@ export function encodeEventKey(key: string): string {
  * Starts an S3-compatible server (s3rver) on 127.0.0.1 and creates the bucket.
  *
  * s3rver puts raw keys into its notifications, reports a completed multipart upload
- * as `ObjectCreated:Post` and omits the ETag of a copy. This wrapper encodes the keys
- * as S3 does so that the handlers' decoding runs locally too.
+ * as `ObjectCreated:Post`, reports nothing for a multi-object delete and omits the ETag
+ * of a copy. This wrapper encodes the keys as S3 does, so that the handlers' decoding
+ * runs locally too, and reports multipart uploads and multi-object deletes as S3 does
+ * (see `s3-request-events.ts`). Copies still arrive without an ETag.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
@@ -63,10 +66,14 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   if (options.onEvent) {
     const onEvent = options.onEvent;
+    const deliver = (record: S3EventRecord) => {
+      record.s3.object.key = encodeEventKey(record.s3.object.key);
+      onEvent(record);
+    };
+    const correct = installRequestEventFixes(server, deliver);
     server.on('event', (event: S3Event) => {
       for (const record of event.Records) {
-        record.s3.object.key = encodeEventKey(record.s3.object.key);
-        onEvent(record);
+        deliver(correct(record));
       }
     });
   }

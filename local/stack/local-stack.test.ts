@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent, S3Event, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../shared/store/s3-client.js';
+import { decodeEventKey } from '../queue/bucket-notifications.js';
+import type { LambdaHandler } from '../runtime/local-functions.js';
+import { synthesizeTestTemplate } from '../template/test-stack.js';
+import { type LocalStack, startLocalStack } from './local-stack.js';
+
+describe('startLocalStack', () => {
+  let directory: string;
+  let stack: LocalStack;
+  const extracted: string[] = [];
+  const deadLettered: string[] = [];
+  const environmentSeen: Record<string, string | undefined> = {};
+
+  const handlers: Record<string, LambdaHandler> = {
+    extract: async (event) => {
+      const failures: { itemIdentifier: string }[] = [];
+      for (const record of (event as SQSEvent).Records) {
+        const s3Event = JSON.parse(record.body) as S3Event;
+        const key = decodeEventKey(s3Event.Records[0].s3.object.key);
+        if (key.includes('poison')) {
+          failures.push({ itemIdentifier: record.messageId });
+        } else {
+          extracted.push(`${s3Event.Records[0].eventName} ${key}`);
+        }
+      }
+      environmentSeen.BUCKET_NAME = process.env.BUCKET_NAME;
+      environmentSeen.S3_ENDPOINT = process.env.S3_ENDPOINT;
+      return { batchItemFailures: failures };
+    },
+    'record-failure': async (event) => {
+      for (const record of (event as SQSEvent).Records) {
+        deadLettered.push(JSON.parse(record.body).Records[0].s3.object.key);
+      }
+      return { batchItemFailures: [] };
+    },
+    step: async (event) => {
+      const { count, runId } = event as { count?: number; runId: string };
+      return { count: (count ?? 0) + 1, runId };
+    },
+    predict: async (event) => {
+      const proxy = event as APIGatewayProxyEvent;
+      return {
+        statusCode: 200,
+        body: JSON.stringify({ resource: proxy.resource, base64: proxy.isBase64Encoded }),
+      };
+    },
+  };
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vgg-probe-stack-'));
+    stack = await startLocalStack({
+      repoRoot: directory,
+      dataDir: directory,
+      template: synthesizeTestTemplate(),
+      handlerLoader: async (name) => handlers[name],
+      retryDelayMs: 10,
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('delivers uploads with decoded keys', async () => {
+    const client = createS3Client({ endpoint: stack.info.s3Endpoint });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: stack.info.bucket,
+        Key: 'images/cats/my cat (1).jpg',
+        Body: 'x',
+      }),
+    );
+    await client.send(
+      new PutObjectCommand({ Bucket: stack.info.bucket, Key: 'other/skip.jpg', Body: 'x' }),
+    );
+    await stack.waitForQueues();
+
+    expect(extracted).toEqual(['ObjectCreated:Put images/cats/my cat (1).jpg']);
+  });
+
+  it('sets the handler environment', () => {
+    expect(environmentSeen.BUCKET_NAME).toBe(stack.info.bucket);
+    expect(environmentSeen.S3_ENDPOINT).toBe(stack.info.s3Endpoint);
+  });
+
+  it('sends repeated failures to the dead-letter consumer', async () => {
+    const client = createS3Client({ endpoint: stack.info.s3Endpoint });
+    await client.send(
+      new PutObjectCommand({ Bucket: stack.info.bucket, Key: 'images/cats/poison.jpg', Body: 'x' }),
+    );
+    await stack.waitForQueues();
+
+    expect(deadLettered).toEqual(['images/cats/poison.jpg']);
+  });
+
+  it('runs the state machine through the API', async () => {
+    const client = new SFNClient({
+      endpoint: stack.info.stepFunctionsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.info.trainingStateMachineArn,
+        name: 'run-1',
+        input: '{"count":0}',
+      }),
+    );
+    await stack.trainingStateMachine.wait(executionArn!);
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+
+    expect(execution.cause).toBeUndefined();
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!)).toEqual({ count: 3, runId: 'run-1', statusCode: 200 });
+  });
+
+  it('serves the API with the generated key', async () => {
+    const response = await fetch(new URL('predict', stack.info.apiUrl), {
+      method: 'POST',
+      headers: { 'x-api-key': stack.info.apiKey, 'Content-Type': 'image/jpeg' },
+      body: new Uint8Array([255, 216, 255]),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ resource: '/predict', base64: true });
+  });
+
+  it('reports no environment conflicts for shared values', () => {
+    expect(stack.environmentConflicts).toEqual([]);
+  });
+});
