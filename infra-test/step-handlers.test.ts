@@ -56,7 +56,7 @@ describe('validate-input handler', () => {
 
   it.each([
     [{ loss: 'hinge' }, 'loss must be "svm" or "softmax"'],
-    [{ epochs: 0 }, 'maxEpochs'],
+    [{ epochs: 0 }, 'Invalid epochs: 0'],
     [{ learningRate: -1 }, 'learningRate'],
     [{ batchSize: 2.5 }, 'batchSize'],
     [{ validationFraction: 0.9 }, 'validationFraction'],

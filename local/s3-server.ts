@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 // @ts-expect-error s3rver ships no type declarations.
 import S3rver from '@20minutes/s3rver';
+import { installCompleteBodyCheck } from './s3-complete-body.js';
 import { installRequestEventFixes } from './s3-request-events.js';
 
 /** Options for {@link startLocalS3}. */
@@ -27,6 +28,8 @@ export interface LocalS3 {
   readonly bucket: string;
   readonly port: number;
   close(): Promise<void>;
+  /** Stops the server at once, cutting open connections and requests in flight, as a crash does. */
+  abort(): Promise<void>;
 }
 
 /**
@@ -51,7 +54,8 @@ export function encodeEventKey(key: string): string {
  * as `ObjectCreated:Post`, reports nothing for a multi-object delete and omits the ETag
  * of a copy. This wrapper encodes the keys as S3 does, so that the handlers' decoding
  * runs locally too, and reports multipart uploads and multi-object deletes as S3 does
- * (see `s3-request-events.ts`). Copies still arrive without an ETag.
+ * (see `s3-request-events.ts`). Copies still arrive without an ETag. A PUT whose body
+ * arrives incomplete stores nothing, as in S3 (see `s3-complete-body.ts`).
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
@@ -63,6 +67,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     silent: true,
     configureBuckets: [{ name: options.bucket }],
   });
+  installCompleteBodyCheck(server);
 
   if (options.onEvent) {
     const onEvent = options.onEvent;
@@ -85,6 +90,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     port: address.port,
     close: async () => {
       await server.close();
+    },
+    abort: async () => {
+      const closing = server.close();
+      (server.httpServer as import('node:http').Server | undefined)?.closeAllConnections();
+      await closing;
     },
   };
 }

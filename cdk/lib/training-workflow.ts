@@ -274,6 +274,14 @@ export class TrainingWorkflow extends Construct {
       },
       resultPath: '$.progress',
     });
+    // An invocation that timed out or ran out of memory saved no checkpoint for its last
+    // epochs, so the retry resumes from the previous checkpoint and runs them again.
+    trainChunk.addRetry({
+      errors: ['Sandbox.Timedout', 'Lambda.Unknown', 'States.Timeout'],
+      interval: Duration.seconds(2),
+      maxAttempts: 2,
+      backoffRate: 2,
+    });
     const evaluateCandidate = invoke(
       this,
       s.evaluateCandidate,

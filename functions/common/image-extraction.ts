@@ -39,7 +39,12 @@ export async function extractImage(
       break;
     case 'rejected':
       metrics.addMetric('ExtractionFailures', MetricUnit.Count, 1);
-      logger.warn('image rejected', { imageKey, reason: outcome.reason, message: outcome.message });
+      // Powertools reserves the `message` key and would drop it, so the detail goes under another.
+      logger.warn('image rejected', {
+        imageKey,
+        reason: outcome.reason,
+        errorMessage: outcome.message,
+      });
       break;
     default:
       logger.info(`image ${outcome.status}`, { imageKey });

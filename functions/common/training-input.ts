@@ -206,12 +206,23 @@ function candidate(loss: LossType, regularization: number | undefined): Candidat
   };
 }
 
+/** The linear probe's names of the hyperparameters whose input field is named differently. */
+const INPUT_FIELD_OF_PROP: Record<string, string> = {
+  maxEpochs: 'epochs',
+  l2Strength: 'regularization',
+};
+
 function checkHyperparameters(config: TrainingConfig, candidate: Candidate): void {
   try {
     // The dimension only sets the default learning rate, which is not checked here.
     resolveHyperparameters(trainingProps(config, candidate), 1, true);
   } catch (error) {
-    throw new InvalidTrainingInputError((error as Error).message);
+    // The probe names its own properties; the message names the input field the user sent.
+    const message = (error as Error).message.replace(
+      /\b(maxEpochs|l2Strength)\b/g,
+      (prop) => INPUT_FIELD_OF_PROP[prop],
+    );
+    throw new InvalidTrainingInputError(message);
   }
 }
 

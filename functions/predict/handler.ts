@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { isImageDecodeError } from '../../shared/image/index.js';
 import { ModelFormatError, type FeatureExtractor } from '../../shared/backbone/index.js';
 import { predict, type LinearModel } from '../../shared/linear/index.js';
+import { ModelNotFoundError } from '../../shared/store/index.js';
 import { currentModel } from '../common/current-model.js';
 import { backboneManifest, featureExtractor } from '../common/extractor.js';
 import { errorResponse, HttpError, jsonResponse } from '../common/http.js';
@@ -46,7 +47,16 @@ export const handler = instrument(
 );
 
 async function classify(request: ReturnType<typeof parsePredictRequest>, started: number) {
-  const loaded = await currentModel(modelRegistry(), logger);
+  const loaded = await currentModel(modelRegistry(), logger).catch((error: unknown) => {
+    if (error instanceof ModelNotFoundError) {
+      throw new HttpError(
+        503,
+        `models/current.json points to model ${error.version}, which does not exist: ` +
+          'roll back to a version listed by GET /models, or train a new model',
+      );
+    }
+    throw error;
+  });
   if (loaded === undefined) {
     throw new HttpError(
       503,

@@ -56,7 +56,10 @@ export interface SyncTimings {
  *   and stored, or recorded under `errors/` when the failure is permanent.
  *
  * Transient failures (S3 errors, crashes of the extractor) are raised for the caller to
- * retry. The function is safe to run twice on the same key at the same time.
+ * retry. The function is safe to run twice on the same key at the same time. After each
+ * write it checks the image again, because an overwrite or a delete may land between the
+ * last check and the write, and its own event may have been handled already. When the
+ * image changed, the pass runs again, up to {@link MAX_SYNC_PASSES} times.
  */
 export async function syncImage(
   store: FeatureStore,
@@ -64,39 +67,75 @@ export async function syncImage(
   imageKey: string,
   options: SyncImageOptions,
 ): Promise<SyncOutcome> {
+  for (let pass = 1; ; pass += 1) {
+    const { outcome, writtenFor } = await syncOnce(store, extractor, imageKey, options);
+    if (writtenFor === undefined) {
+      return outcome;
+    }
+    const current = await store.objects.head(imageKey);
+    const currentEtag = current === undefined ? null : normalizeEtag(current.ETag);
+    if (currentEtag === writtenFor) {
+      return outcome;
+    }
+    if (pass >= MAX_SYNC_PASSES) {
+      throw new Error(
+        `${imageKey} changed during each of ${pass} extraction passes; its outputs may be stale, so the event is retried`,
+      );
+    }
+  }
+}
+
+/** Passes of {@link syncImage} over an image that keeps changing before it gives up. */
+export const MAX_SYNC_PASSES = 3;
+
+/**
+ * Runs one pass of {@link syncImage}. `writtenFor` is the ETag of the image version whose
+ * outputs it wrote, null when it deleted the outputs of a missing image, and undefined
+ * when it wrote nothing.
+ */
+async function syncOnce(
+  store: FeatureStore,
+  extractor: VectorExtractor,
+  imageKey: string,
+  options: SyncImageOptions,
+): Promise<{ outcome: SyncOutcome; writtenFor?: string | null }> {
+  const written = (outcome: SyncOutcome, writtenFor: string | null) => ({ outcome, writtenFor });
   if (!imageKey.startsWith(IMAGES_PREFIX)) {
-    return { status: 'ignored', imageKey, message: `not under ${IMAGES_PREFIX}` };
+    return { outcome: { status: 'ignored', imageKey, message: `not under ${IMAGES_PREFIX}` } };
   }
   if (isFolderMarker(imageKey)) {
-    return { status: 'ignored', imageKey, message: 'folder placeholder object' };
+    return { outcome: { status: 'ignored', imageKey, message: 'folder placeholder object' } };
   }
   const started = performance.now();
 
   const head = await store.objects.head(imageKey);
   if (head === undefined) {
     await store.deleteOutputs(imageKey);
-    return { status: 'deleted', imageKey };
+    return written({ status: 'deleted', imageKey }, null);
   }
   const etag = normalizeEtag(head.ETag);
 
   const stored = await store.storedOutputs(imageKey);
   if (stored.featuresEtag === etag) {
-    return { status: 'unchanged', imageKey };
+    return { outcome: { status: 'unchanged', imageKey } };
   }
   if (stored.errorEtag === etag && stored.errorReason !== RETRYABLE_FAILURE_REASON) {
-    return { status: 'unchanged', imageKey };
+    return { outcome: { status: 'unchanged', imageKey } };
   }
 
   const keyProblem = checkImageKey(imageKey);
   if (keyProblem) {
-    return reject(store, imageKey, etag, keyProblem);
+    return written(await reject(store, imageKey, etag, keyProblem), etag);
   }
   const size = head.ContentLength ?? 0;
   if (size > options.maxImageBytes) {
-    return reject(store, imageKey, etag, {
-      reason: 'too-large',
-      message: `the image has ${size} bytes, more than the limit of ${options.maxImageBytes}; resize it and upload again`,
-    });
+    return written(
+      await reject(store, imageKey, etag, {
+        reason: 'too-large',
+        message: `the image has ${size} bytes, more than the limit of ${options.maxImageBytes}; resize it and upload again`,
+      }),
+      etag,
+    );
   }
 
   const downloadStarted = performance.now();
@@ -106,13 +145,13 @@ export async function syncImage(
   } catch (error) {
     if (isPreconditionFailed(error)) {
       // The image changed after the HEAD request; the newer version has its own event.
-      return { status: 'ignored', imageKey, message: 'the image changed during extraction' };
+      return { outcome: changedDuringExtraction(imageKey) };
     }
     throw error;
   }
   if (bytes === undefined) {
     await store.deleteOutputs(imageKey);
-    return { status: 'deleted', imageKey };
+    return written({ status: 'deleted', imageKey }, null);
   }
   const extractStarted = performance.now();
 
@@ -124,7 +163,7 @@ export async function syncImage(
     if (failure === undefined) {
       throw error;
     }
-    return reject(store, imageKey, etag, failure);
+    return written(await reject(store, imageKey, etag, failure), etag);
   }
   const extractMs = performance.now() - extractStarted;
 
@@ -132,18 +171,15 @@ export async function syncImage(
   // after that event's vector would leave stale features.
   const current = await store.objects.head(imageKey);
   if (current === undefined || normalizeEtag(current.ETag) !== etag) {
-    return { status: 'ignored', imageKey, message: 'the image changed during extraction' };
+    return { outcome: changedDuringExtraction(imageKey) };
   }
   await store.putFeatures(imageKey, vector, etag);
-  return {
-    status: 'extracted',
-    imageKey,
-    timings: {
-      downloadMs: extractStarted - downloadStarted,
-      extractMs,
-      totalMs: performance.now() - started,
-    },
+  const timings = {
+    downloadMs: extractStarted - downloadStarted,
+    extractMs,
+    totalMs: performance.now() - started,
   };
+  return written({ status: 'extracted', imageKey, timings }, etag);
 }
 
 /**
@@ -195,6 +231,10 @@ async function reject(
     recordedAt: new Date().toISOString(),
   });
   return { status: 'rejected', imageKey, reason: failure.reason, message: failure.message };
+}
+
+function changedDuringExtraction(imageKey: string): SyncOutcome {
+  return { status: 'ignored', imageKey, message: 'the image changed during extraction' };
 }
 
 function checkImageKey(imageKey: string): PermanentFailure | undefined {

@@ -95,6 +95,11 @@ export function errorPrefix(space: FeatureSpace): string {
 /**
  * Returns the feature vector key of an image. The image key is not parsed here, so that an
  * image with an invalid label still maps to a key (its error record needs one).
+ *
+ * NOTE: S3 keys have at most 1,024 bytes. This key and the error record key are longer than
+ * the image key by the backbone id, the layer name and 7 or 8 bytes. An image key that
+ * close to the limit gets neither output in S3. The local S3 server does not enforce the
+ * limit, so local runs do not show it.
  */
 export function featureKey(space: FeatureSpace, image: string): string {
   return featurePrefix(space) + relativeImagePath(image) + FEATURE_SUFFIX;
