@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 
 import { build } from 'esbuild';
 import sharp from 'sharp';
@@ -18,6 +18,7 @@ import sharp from 'sharp';
 import { cosineSimilarity } from '../shared/backbone/cosine-similarity.js';
 import { buildSeededVgg16Backbone } from '../shared/backbone/vgg16-backbone-writer.js';
 import { vgg16Flops } from '../shared/backbone/vgg16-topology.js';
+import { integerOption } from './arguments.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -125,19 +126,31 @@ interface Options {
   maxThreads: number;
 }
 
-function parseOptions(argv: string[]): Options {
-  const options: Options = { runs: 5, maxThreads: Math.min(availableParallelism(), 4) };
-  for (let i = 0; i < argv.length; i += 2) {
-    const value = Number(argv[i + 1]);
-    if (argv[i] === '--runs' && Number.isInteger(value) && value >= 5) {
-      options.runs = value;
-    } else if (argv[i] === '--max-threads' && Number.isInteger(value) && value >= 1) {
-      options.maxThreads = value;
-    } else {
-      throw new Error(`unknown or invalid option ${argv[i]} ${argv[i + 1] ?? ''}; use --runs N (>= 5) or --max-threads N`);
-    }
+const USAGE = `usage: npm run bench -- extract [--runs N] [--max-threads N]
+  --runs         timed runs per measurement, of which the median is reported (default 5, at least 5)
+  --max-threads  largest WASM thread count tried (default: the number of CPUs, at most 4)`;
+
+/** Parses the options after the benchmark name, or returns 'help' for --help. Raises UsageError. */
+function parseOptions(argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '5' },
+      'max-threads': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    return 'help';
   }
-  return options;
+  const maxThreads = values['max-threads'];
+  return {
+    runs: integerOption('runs', values.runs, 5),
+    maxThreads:
+      maxThreads === undefined
+        ? Math.min(availableParallelism(), 4)
+        : integerOption('max-threads', maxThreads, 1),
+  };
 }
 
 /** Photo-like test images: smooth colour fields with fine noise, 640 x 480 JPEG. */
@@ -191,6 +204,10 @@ function round(value: number, digits = 1): number {
 
 export async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const scratch = await mkdtemp(join(tmpdir(), 'vgg-probe-bench-'));
   try {
     console.log('building the full-size seeded VGG16 (uint8 and float32) …');

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createInMemorySource, LinearProbeTrainer, Prng, type FeatureDataset, type LossType } from '../shared/linear/index.js';
+import { integerOption } from './arguments.js';
 
 /**
  * Seconds of one unit of work: wall-clock, and CPU time of this process (user + system),
@@ -36,6 +37,10 @@ const USAGE = `usage: npm run bench -- train [--samples N] [--dim D] [--epochs E
 /** Runs the benchmark. `argv` contains the arguments after the benchmark name. */
 export async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   log(`machine: ${describeMachine()}`);
   log(`generating ${options.samples} x ${options.dim} float32 features (2 classes, ReLU-like, seed ${options.seed})`);
   const dataset = generateFeatures(options);
@@ -70,42 +75,29 @@ export async function main(argv: string[]): Promise<void> {
   );
 }
 
-function parseOptions(argv: string[]): BenchOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        samples: { type: 'string', default: '25000' },
-        dim: { type: 'string', default: '4096' },
-        epochs: { type: 'string', default: '5' },
-        'tfjs-epochs': { type: 'string', default: '3' },
-        seed: { type: 'string', default: '1' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
+/** Parses the options after the benchmark name, or returns 'help' for --help. Raises UsageError. */
+function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      samples: { type: 'string', default: '25000' },
+      dim: { type: 'string', default: '4096' },
+      epochs: { type: 'string', default: '5' },
+      'tfjs-epochs': { type: 'string', default: '3' },
+      seed: { type: 'string', default: '1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
-    log(USAGE);
-    process.exit(0);
+    return 'help';
   }
-
-  const integer = (name: string, text: string, minimum: number): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < minimum) {
-      fail(`invalid --${name} ${text}: use an integer of at least ${minimum}\n${USAGE}`);
-    }
-    return value;
-  };
   return {
-    samples: integer('samples', values.samples, 2),
-    dim: integer('dim', values.dim, 1),
-    epochs: integer('epochs', values.epochs, 1),
-    tfjsEpochs: integer('tfjs-epochs', values['tfjs-epochs'], 1),
+    samples: integerOption('samples', values.samples, 2),
+    dim: integerOption('dim', values.dim, 1),
+    epochs: integerOption('epochs', values.epochs, 1),
+    tfjsEpochs: integerOption('tfjs-epochs', values['tfjs-epochs'], 1),
     batchSize: 256,
-    seed: integer('seed', values.seed, 0),
+    seed: integerOption('seed', values.seed, 0),
   };
 }
 
@@ -272,9 +264,4 @@ function median(values: number[]): number {
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-function fail(message: string): never {
-  log(message);
-  process.exit(2);
 }

@@ -83,6 +83,7 @@ export function reportInput(source: DocumentSource): ReportInput {
     },
     train: best.train,
     history: model.training.history,
+    training: model.training,
     candidates: event.candidates.map((c) => ({
       candidateId: c.candidateId,
       loss: c.loss,

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 import type { StoredWeightDtype } from '../../shared/backbone/layers-model-writer.js';
 import {
@@ -40,15 +40,27 @@ export interface BuildResult {
   readonly backboneBytes: number;
 }
 
+/**
+ * An unknown, missing or invalid command-line option. The script prints its message on
+ * one line and exits with code 2.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+    throw new InvalidArgumentError(`Expected a positive integer, got '${value}'.`);
   }
   return parsed;
 }
 
-function parseArguments(argv: string[]): BuildOptions {
+/**
+ * Parses the command line, or prints the help and returns undefined for --help.
+ * Raises UsageError for an unknown option, a missing or invalid value, or a bad combination.
+ */
+export function parseArguments(argv: string[]): BuildOptions | undefined {
   const program = new Command('build:weights')
     .description('Build the VGG16 Lambda layer contents: uint8 weights, WASM binaries and sharp.')
     .option('--seeded', 'seeded Glorot-uniform weights (untrained), for development and tests')
@@ -59,15 +71,29 @@ function parseArguments(argv: string[]): BuildOptions {
     .option('--out <dir>', 'layer folder to write', join(repoRoot, 'layers', 'vgg16', 'build'))
     .option('--backbone-only', 'write only <out>/backbone, without the WASM binaries and sharp', false)
     .option('--skip-checksum', `convert a ${KERAS_VGG16_FILE} whose MD5 differs from the Keras one`, false)
-    .exitOverride();
-  program.parse(argv, { from: 'user' });
+    .exitOverride()
+    // Commander would print each error itself. It is raised as UsageError instead, which
+    // the caller prints once.
+    .configureOutput({ outputError: () => undefined });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') {
+      return undefined;
+    }
+    if (error instanceof CommanderError) {
+      throw new UsageError(error.message.replace(/^error: /, '').replace(/\.$/, ''));
+    }
+    throw error;
+  }
   const options = program.opts<BuildOptions>();
 
   if (Boolean(options.seeded) === Boolean(options.kerasH5)) {
-    throw new InvalidArgumentError('pass exactly one of --seeded or --keras-h5 <file>');
+    throw new UsageError('pass exactly one of --seeded or --keras-h5 <file>');
   }
   if (options.dtype !== 'uint8' && options.dtype !== 'float32') {
-    throw new InvalidArgumentError(`--dtype must be uint8 or float32, got '${options.dtype}'`);
+    throw new UsageError(`--dtype must be uint8 or float32, got '${options.dtype}'`);
   }
   return { ...options, out: resolve(options.out) };
 }
@@ -137,8 +163,12 @@ function mebibytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
+/** Runs `npm run build:weights`. Returns after printing the help for --help. */
 export async function main(argv: string[]): Promise<void> {
   const options = parseArguments(argv);
+  if (options === undefined) {
+    return;
+  }
   const started = Date.now();
   const result = await buildLayer(options);
   const { manifest, parameters } = result.backbone;
@@ -160,7 +190,13 @@ export async function main(argv: string[]): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`build:weights failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      console.error(`build:weights: ${message}. Run npm run build:weights -- --help for the options.`);
+      process.exitCode = 2;
+    } else {
+      console.error(`build:weights failed: ${message}`);
+      process.exitCode = 1;
+    }
   });
 }

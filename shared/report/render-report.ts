@@ -1,67 +1,17 @@
 import { confusionMatrixSvg } from './confusion-matrix-svg.js';
-import { decimal, escapeHtml, percent } from './html.js';
-import { learningCurveSvg, type EpochLosses } from './learning-curve-svg.js';
-
-/** Precision, recall and F1 of one class. */
-export interface ReportClassMetrics {
-  readonly label: string;
-  readonly support: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-}
-
-/** A misclassified image. */
-export interface ReportMistake {
-  readonly id: string;
-  readonly predicted: string;
-  readonly confidence: number;
-}
-
-/** One trained candidate of the run, for the comparison table. */
-export interface ReportCandidate {
-  readonly candidateId: string;
-  readonly loss: string;
-  readonly regularization: number;
-  readonly validationAccuracy: number;
-  readonly validationLoss: number | null;
-  readonly macroF1: number;
-  readonly trainAccuracy: number;
-  readonly epochs: number;
-  readonly stopReason: string | null;
-  readonly published: boolean;
-}
-
-/** Everything the report shows about one model version. */
-export interface ReportInput {
-  readonly version: string;
-  readonly createdAt: string;
-  readonly runId: string;
-  readonly loss: string;
-  readonly backboneId: string;
-  readonly featureLayer: string;
-  readonly labels: readonly string[];
-  readonly validation: {
-    readonly accuracy: number;
-    readonly loss: number | null;
-    readonly macroF1: number;
-    readonly topK: number;
-    readonly topKAccuracy: number;
-    readonly sampleCount: number;
-    readonly perClass: readonly ReportClassMetrics[];
-    readonly confusionMatrix: readonly (readonly number[])[];
-    readonly mostConfidentlyWrong: Readonly<Record<string, readonly ReportMistake[]>>;
-  };
-  readonly train: { readonly accuracy: number; readonly sampleCount: number };
-  readonly history: readonly EpochLosses[];
-  readonly candidates: readonly ReportCandidate[];
-  readonly hyperparameters: Readonly<Record<string, unknown>>;
-}
+import { escapeHtml } from './html.js';
+import { hyperparametersTable } from './hyperparameters-table.js';
+import { l2StrengthSection } from './l2-strength-section.js';
+import { learningCurveSvg } from './learning-curve-svg.js';
+import { formatSignificant } from './number-format.js';
+import type { ReportInput } from './report-input.js';
+import { candidatesTable, mistakesTable, perClassTable, summaryTable } from './report-tables.js';
 
 /**
- * Renders the report of a model version as one self-contained HTML page: summary,
- * learning curves and confusion matrix as inline SVG, per-class metrics, the most
- * confidently wrong validation images, and every candidate of the run.
+ * Renders the report of a model version as one self-contained HTML page. It shows a
+ * summary, the learning curves and the confusion matrix as inline SVG, and per-class
+ * metrics. Tables list the most confidently wrong validation images, every candidate of
+ * the run, the L2 strengths tried and the hyperparameters.
  */
 export function renderReport(input: ReportInput): string {
   const title = `vgg-probe model ${input.version}`;
@@ -72,9 +22,10 @@ export function renderReport(input: ReportInput): string {
     `<style>${STYLE}</style>`,
     '</head><body>',
     `<h1>${escapeHtml(title)}</h1>`,
-    summary(input),
+    summaryTable(input),
     '<h2>Learning curves</h2>',
-    learningCurveSvg(input.history),
+    learningCurveSvg(input.history, { keptEpoch: input.training?.bestEpoch }),
+    learningCurveCaption(input),
     '<h2>Confusion matrix (validation)</h2>',
     confusionMatrixSvg(input.labels, input.validation.confusionMatrix),
     '<h2>Per-class metrics (validation)</h2>',
@@ -82,103 +33,50 @@ export function renderReport(input: ReportInput): string {
     '<h2>Most confidently wrong validation images</h2>',
     mistakesTable(input.validation.mostConfidentlyWrong),
     '<h2>Candidates</h2>',
+    '<p>One row per loss and L2 setting that the run trained. The strengths tried inside the published candidate are listed under L2 regularization strength.</p>',
     candidatesTable(input.candidates),
+    '<h2>L2 regularization strength</h2>',
+    l2StrengthSection(input),
     '<h2>Hyperparameters</h2>',
-    `<pre>${escapeHtml(JSON.stringify(input.hyperparameters, null, 2))}</pre>`,
+    hyperparametersTable(input.hyperparameters),
     '</body></html>',
     '',
   ].join('\n');
 }
 
-function summary(input: ReportInput): string {
-  const rows: Array<[string, string]> = [
-    ['Created', input.createdAt],
-    ['Training run', input.runId],
-    ['Backbone / feature layer', `${input.backboneId} / ${input.featureLayer}`],
-    ['Loss', input.loss],
-    ['Classes', String(input.labels.length)],
-    [
-      'Validation accuracy',
-      `${percent(input.validation.accuracy)} of ${input.validation.sampleCount} images`,
-    ],
-    [`Validation top-${input.validation.topK} accuracy`, percent(input.validation.topKAccuracy)],
-    ['Validation macro F1', decimal(input.validation.macroF1)],
-    ['Validation loss', decimal(input.validation.loss)],
-    ['Training accuracy', `${percent(input.train.accuracy)} of ${input.train.sampleCount} images`],
-  ];
-  return table(
-    ['', ''],
-    rows.map(([name, value]) => [name, value]),
-    'summary',
-  );
-}
-
-function perClassTable(perClass: readonly ReportClassMetrics[]): string {
-  return table(
-    ['class', 'images', 'precision', 'recall', 'F1'],
-    perClass.map((c) => [
-      c.label,
-      String(c.support),
-      decimal(c.precision),
-      decimal(c.recall),
-      decimal(c.f1),
-    ]),
-    'per-class',
-  );
-}
-
-function mistakesTable(mistakes: Readonly<Record<string, readonly ReportMistake[]>>): string {
-  const rows = Object.entries(mistakes).flatMap(([label, list]) =>
-    list.map((m) => [m.id, label, m.predicted, percent(m.confidence)]),
-  );
-  if (rows.length === 0) {
-    return '<p>No validation image was misclassified.</p>';
+/** Explains the kept epoch, why training stopped, and whether a final run replaced the weights. */
+function learningCurveCaption(input: ReportInput): string {
+  const training = input.training;
+  const kept = input.history.find((h) => h.epoch === training?.bestEpoch);
+  if (training === undefined || kept === undefined) {
+    return '';
   }
-  return table(['image', 'true class', 'predicted', 'confidence'], rows, 'mistakes');
-}
 
-function candidatesTable(candidates: readonly ReportCandidate[]): string {
-  return table(
-    [
-      'candidate',
-      'loss',
-      'L2 strength',
-      'validation accuracy',
-      'validation loss',
-      'macro F1',
-      'training accuracy',
-      'epochs',
-      'stopped by',
-      'published',
-    ],
-    candidates.map((c) => [
-      c.candidateId,
-      c.loss,
-      decimal(c.regularization),
-      percent(c.validationAccuracy),
-      decimal(c.validationLoss),
-      decimal(c.macroF1),
-      percent(c.trainAccuracy),
-      String(c.epochs),
-      c.stopReason ?? '—',
-      c.published ? 'yes' : '',
-    ]),
-    'candidates',
-  );
-}
-
-function table(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  className: string,
-): string {
-  const head = header.some((h) => h !== '')
-    ? `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`
-    : '';
-  const body = rows
-    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table class="${className}">${head}<tbody>\n${body}\n</tbody></table>`;
+  const keptNumber = kept.epoch + 1;
+  const lastNumber = input.history[input.history.length - 1].epoch + 1;
+  const sentences = [
+    training.l2Search.length > 1
+      ? `The curves show the run with the kept L2 strength, ${formatSignificant(training.l2Strength)}.`
+      : '',
+    kept.validationLoss === null
+      ? `Without validation data, the weights of the last epoch, ${keptNumber}, were kept.`
+      : `Epoch ${keptNumber} had the lowest validation loss, so its weights were kept.`,
+  ];
+  if (training.stopReason === 'early-stopping') {
+    sentences.push(
+      `Training stopped early at epoch ${lastNumber}, after ${lastNumber - keptNumber} epochs without a lower validation loss.`,
+    );
+  } else if (training.stopReason === 'max-epochs') {
+    sentences.push(`Training ran the maximum of ${lastNumber} epochs.`);
+  }
+  if (training.refitEpochs !== null) {
+    sentences.push(
+      `The published weights come from a final run of ${training.refitEpochs} epochs on every ` +
+        'training image, the held-out validation images included. The validation metrics in ' +
+        'this report describe the kept weights from before that run.',
+    );
+  }
+  return `<p class="caption">${escapeHtml(sentences.filter((s) => s !== '').join(' '))}</p>`;
 }
 
 const STYLE = [
@@ -186,5 +84,8 @@ const STYLE = [
   'table { border-collapse: collapse; margin-bottom: 1rem; }',
   'td, th { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }',
   'th { background: #f3f3f3; }',
-  'svg { display: block; margin-bottom: 1rem; }',
+  'td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }',
+  'p { max-width: 48rem; }',
+  'p.caption { color: #444; font-size: 0.9rem; }',
+  'svg { display: block; margin-bottom: 0.5rem; }',
 ].join('\n');

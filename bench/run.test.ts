@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const runScript = join(import.meta.dirname, 'run.ts');
+
+/** Runs `npm run bench -- <args>` the way npm does, without npm's own output. */
+function bench(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', runScript, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+describe('npm run bench', () => {
+  it('lists the benchmarks for --help', () => {
+    const result = bench('--help');
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('train');
+    expect(result.stdout).toContain('extract');
+    expect(result.stderr).toBe('');
+  });
+
+  it('rejects an unknown benchmark', () => {
+    const result = bench('nope');
+
+    expect(result.status).toBe(2);
+    expect(lines(result.stderr)).toEqual(["unknown benchmark 'nope': use train, extract, system, or --help"]);
+  });
+
+  it('rejects a missing name', () => {
+    expect(bench().status).toBe(2);
+  });
+});
+
+describe.each(['train', 'extract'])('npm run bench -- %s', (name) => {
+  it('prints its options for --help', () => {
+    const result = bench(name, '--help');
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^usage: npm run bench -- ${name} `));
+    expect(result.stderr).toBe('');
+  });
+
+  it('reports an unknown option once', () => {
+    const result = bench(name, '--bogus');
+
+    expect(result.status).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      `bench ${name}: Unknown option '--bogus'. Run npm run bench -- ${name} --help for the options.`,
+    ]);
+  });
+
+  it('reports an invalid value on one line', () => {
+    const option = name === 'train' ? '--samples' : '--runs';
+    const result = bench(name, option, '1');
+
+    expect(result.status).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain(`invalid ${option} '1'`);
+  });
+});
