@@ -1,6 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +172,83 @@ describe('vgg-probe CLI on the local stack', () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('npx vgg-probe local');
+  });
+});
+
+/** The CLI given bad input or a stale local stack, with no stack running. */
+describe('vgg-probe CLI errors without a stack', () => {
+  let scratch: string;
+  let dataDir: string;
+
+  const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args], 60_000);
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'vgg-probe-cli-errors-'));
+    dataDir = join(scratch, 'local');
+    await mkdir(dataDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('status rejects a truncated state file', async () => {
+    await writeFile(stateFilePath(dataDir), '{"pid": 12');
+    const run = await cli('status');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the local stack is not running');
+    expect(run.stderr).toContain('npx vgg-probe local');
+  });
+
+  it('status rejects a stack that does not respond', async () => {
+    // This test's process is alive, as a process that reused a dead stack's id would be.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    await writeFile(
+      stateFilePath(dataDir),
+      JSON.stringify({ pid: process.pid, stepFunctionsEndpoint: endpoint, apiUrl: endpoint }),
+    );
+    const run = await cli('status');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the local stack is not running');
+    expect(run.stderr).not.toContain('    at ');
+  });
+
+  it('upload rejects a concurrency of 0', async () => {
+    const run = await cli('upload', scratch, '--concurrency', '0');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('invalid --concurrency "0"');
+  });
+
+  it('local rejects a corrupted model.json at once', async () => {
+    const backbone = join(scratch, 'backbone');
+    await buildSeededVgg16Backbone({ backboneDir: backbone, widthDivisor: 16 });
+    await writeFile(join(backbone, 'model.json'), '{"modelTopology": {');
+    const otherDataDir = join(scratch, 'other');
+    const run = await runCli(['--data-dir', otherDataDir, 'local', '--backbone', backbone], 60_000);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${join(backbone, 'model.json')} is not valid JSON`);
+    expect(run.stderr).not.toContain('    at ');
+  });
+
+  it('help ends quietly on a closed pipe', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'vgg-probe.js'), '--help'], {
+      cwd: REPO_ROOT,
+      env: process.env,
+    });
+    // The reader goes away before the CLI writes, as `vgg-probe --help | true` does.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
   });
 });

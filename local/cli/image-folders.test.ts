@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readLabelledFolder } from './image-folders.js';
+import { readLabelledFolder, splitLabelDifference } from './image-folders.js';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0, 0, 0]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -74,5 +74,60 @@ describe('readLabelledFolder', () => {
 
   it('rejects a folder without images', async () => {
     await expect(readLabelledFolder(dir)).rejects.toThrow(/no images found/);
+  });
+
+  it('counts the files that are not images', async () => {
+    await file('cats/notes.txt', 'text');
+
+    await expect(readLabelledFolder(dir)).rejects.toThrow(
+      `no images found in ${dir} (1 files that are not images)`,
+    );
+  });
+
+  it('reports a missing folder as not found', async () => {
+    await expect(readLabelledFolder(join(dir, 'missing'))).rejects.toThrow(
+      `folder ${join(dir, 'missing')} not found`,
+    );
+  });
+
+  it('reports a file as not a folder', async () => {
+    await file('list.txt', 'text');
+
+    await expect(readLabelledFolder(join(dir, 'list.txt'))).rejects.toThrow(/is not a folder/);
+  });
+});
+
+describe('splitLabelDifference', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vgg-probe-splits-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const file = async (path: string) => {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), JPEG);
+  };
+
+  it('names labels found in one split only', async () => {
+    await file('train/cats/a.jpg');
+    await file('train/dogs/b.jpg');
+    await file('valid/cats/c.jpg');
+    await file('valid/birds/d.jpg');
+
+    expect(splitLabelDifference(await readLabelledFolder(dir))).toBe(
+      'the labels of train/ and valid/ differ (only in train/: dogs; only in valid/: birds)',
+    );
+  });
+
+  it('accepts matching label sets', async () => {
+    await file('train/cats/a.jpg');
+    await file('valid/cats/b.jpg');
+
+    expect(splitLabelDifference(await readLabelledFolder(dir))).toBeUndefined();
   });
 });

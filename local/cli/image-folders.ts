@@ -1,5 +1,5 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { type ImageFormat, sniffImageFormat } from '../../shared/image/image-format.js';
 import { labelProblem } from '../../shared/store/labels.js';
 import { CliError } from './errors.js';
@@ -74,13 +74,35 @@ export async function readLabelledFolder(dir: string): Promise<LabelledFolder> {
 
   const labels = [...new Set(images.map((image) => image.label))].sort();
   if (images.length === 0) {
+    const notImages = skipped.length > 0 ? ` (${skipped.length} files that are not images)` : '';
     throw new CliError(
-      `no images found in ${dir}`,
+      `no images found in ${dir}${notImages}`,
       'Put the images in one subfolder per label (for example cats/ and dogs/), ' +
         'or in train/ and valid/ with one subfolder per label in each.',
     );
   }
   return { layout, labels, images, skipped };
+}
+
+/**
+ * Describes how the label sets of `train/` and `valid/` differ in the split layout, or
+ * returns undefined when they match or the folder has one subfolder per label.
+ */
+export function splitLabelDifference(folder: LabelledFolder): string | undefined {
+  const labelsOf = (split: LabelledImage['split']) =>
+    new Set(folder.images.filter((image) => image.split === split).map((image) => image.label));
+  const train = labelsOf('train');
+  const valid = labelsOf('valid');
+  const onlyTrain = [...train].filter((label) => !valid.has(label));
+  const onlyValid = [...valid].filter((label) => !train.has(label));
+  if (folder.layout !== 'splits' || (onlyTrain.length === 0 && onlyValid.length === 0)) {
+    return undefined;
+  }
+  const parts = [
+    ...(onlyTrain.length > 0 ? [`only in train/: ${onlyTrain.join(', ')}`] : []),
+    ...(onlyValid.length > 0 ? [`only in valid/: ${onlyValid.join(', ')}`] : []),
+  ];
+  return `the labels of train/ and valid/ differ (${parts.join('; ')})`;
 }
 
 async function readLabelFolders(
@@ -126,7 +148,12 @@ async function readFolder(dir: string) {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new CliError(`${dir} is not a folder`, 'Pass a folder with one subfolder per label.');
+      throw new CliError(
+        // The absolute path shows where a relative one led, for example under `npm run`,
+        // which runs the CLI in the repository root.
+        code === 'ENOENT' ? `folder ${resolve(dir)} not found` : `${dir} is not a folder`,
+        'Pass a folder with one subfolder per label.',
+      );
     }
     throw error;
   }

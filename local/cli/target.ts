@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createS3Client } from '../../shared/store/s3-client.js';
-import { isProcessRunning, readStateFile } from '../stack/state-file.js';
+import { findLiveStack } from '../stack/state-file.js';
 import { CliError } from './errors.js';
 
 /** The stack a command works on: the local one or a deployed one. */
@@ -45,8 +45,8 @@ export async function resolveTarget(options: GlobalOptions): Promise<StackTarget
 }
 
 async function localTarget(dataDir: string): Promise<StackTarget> {
-  const state = await readStateFile(dataDir);
-  if (!state || !isProcessRunning(state.pid)) {
+  const state = await findLiveStack(dataDir);
+  if (!state) {
     throw new CliError(
       `the local stack is not running (no live stack recorded in ${dataDir})`,
       'Start it in another terminal with `npx vgg-probe local`, or pass --stack NAME for a deployed stack.',

@@ -30,3 +30,25 @@ describe('trainingInput', () => {
     expect(() => trainingInput({ epochs: 'ten' })).toThrow(/invalid --epochs/);
   });
 });
+
+describe('trainingInput ranges', () => {
+  it('rejects zero epochs with the flag', () => {
+    expect(() => trainingInput({ epochs: '0' })).toThrow(
+      'Invalid --epochs: 0. Set it to an integer of at least 1.',
+    );
+  });
+
+  it('rejects negative epochs', () => {
+    expect(() => trainingInput({ epochs: '-3' })).toThrow(/Invalid --epochs: -3/);
+  });
+
+  it('rejects an unknown split mode', () => {
+    expect(() => trainingInput({ split: 'random' })).toThrow(/--split must be "hash" or "folder"/);
+  });
+
+  it('rejects a validation fraction above 0.5', () => {
+    expect(() => trainingInput({ validationFraction: '0.9' })).toThrow(
+      /invalid --validation-fraction 0.9/,
+    );
+  });
+});

@@ -1,3 +1,7 @@
+import {
+  InvalidTrainingInputError,
+  parseTrainingInput,
+} from '../../functions/common/training-input.js';
 import { CliError } from './errors.js';
 
 /** Training options as the CLI takes them (strings from the command line). */
@@ -15,11 +19,46 @@ export interface TrainingCliOptions {
   readonly labels?: string;
 }
 
+/** The CLI flag of each training input field. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  loss: '--loss',
+  epochs: '--epochs',
+  learningRate: '--learning-rate',
+  regularization: '--regularization',
+  batchSize: '--batch-size',
+  seed: '--seed',
+  validationFraction: '--validation-fraction',
+  split: '--split',
+  backboneId: '--backbone-id',
+  featureLayer: '--feature-layer',
+  labels: '--labels',
+};
+
 /**
  * Builds the training state machine input from CLI options. Options left out are left
- * out of the input, so that the state machine applies its defaults.
+ * out of the input, so that the state machine applies its defaults. The input is checked
+ * with the rules of the state machine's ValidateInput step, so that an invalid option
+ * fails here instead of in a failed execution.
  */
 export function trainingInput(options: TrainingCliOptions): Record<string, unknown> {
+  const input = buildInput(options);
+  try {
+    parseTrainingInput(input);
+  } catch (error) {
+    if (error instanceof InvalidTrainingInputError) {
+      // The rules name the input field first, so the message shows the flag the user typed.
+      const field = new RegExp(`\\b(${Object.keys(FLAG_OF_FIELD).join('|')})\\b`);
+      throw new CliError(
+        error.message.replace(field, (name) => FLAG_OF_FIELD[name]),
+        'Run `vgg-probe train --help` for the options and their units.',
+      );
+    }
+    throw error;
+  }
+  return input;
+}
+
+function buildInput(options: TrainingCliOptions): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   if (options.loss !== undefined) {
     if (options.loss !== 'svm' && options.loss !== 'softmax') {

@@ -5,8 +5,9 @@ import {
   GetExecutionHistoryCommand,
   type HistoryEvent,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { CliError } from './errors.js';
+import { CliError, INTERRUPTED_EXIT_CODE } from './errors.js';
 import type { Progress } from './progress.js';
 import { awsError, type StackTarget } from './target.js';
 
@@ -43,7 +44,8 @@ export interface TrainingRunOptions {
 
 /**
  * Starts a training execution and follows it until it ends, updating the progress bar
- * with the epochs that the TrainChunk steps report.
+ * with the epochs that the TrainChunk steps report. On Ctrl-C (SIGINT) it stops the
+ * execution and raises a {@link CliError} with exit code 130. A second Ctrl-C exits at once.
  */
 export async function runTraining(
   target: Pick<StackTarget, 'sfn' | 'trainingStateMachineArn'>,
@@ -65,20 +67,32 @@ export async function runTraining(
     });
 
   options.progress.start(1, 'train');
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
   let execution: DescribeExecutionCommandOutput;
-  for (;;) {
-    execution = await target.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const progress = readProgress(await readHistory(target, executionArn!));
-    if (progress.totalEpochs) {
-      options.progress.setTotal(progress.totalEpochs);
+  try {
+    for (;;) {
+      execution = await target.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const progress = readProgress(await readHistory(target, executionArn!));
+      if (progress.totalEpochs) {
+        options.progress.setTotal(progress.totalEpochs);
+      }
+      options.progress.update(progress.epochs, { label: progress.state ?? 'train' });
+      if (execution.status !== 'RUNNING' || interrupt.signal.aborted) {
+        break;
+      }
+      await sleep(options.pollMs ?? 2000, undefined, { signal: interrupt.signal }).catch(
+        () => undefined,
+      );
     }
-    options.progress.update(progress.epochs, { label: progress.state ?? 'train' });
-    if (execution.status !== 'RUNNING') {
-      break;
-    }
-    await sleep(options.pollMs ?? 2000);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    options.progress.stop();
   }
-  options.progress.stop();
+  if (interrupt.signal.aborted && execution.status === 'RUNNING') {
+    throw await stopInterrupted(target, executionArn!, name);
+  }
 
   return {
     executionArn: executionArn!,
@@ -89,6 +103,37 @@ export async function runTraining(
     cause: execution.cause,
     durationMs: Date.now() - started,
   };
+}
+
+/** Stops an execution after Ctrl-C and returns the error that reports its final status. */
+async function stopInterrupted(
+  target: Pick<StackTarget, 'sfn'>,
+  executionArn: string,
+  name: string,
+): Promise<CliError> {
+  try {
+    await target.sfn.send(
+      new StopExecutionCommand({
+        executionArn,
+        error: 'Interrupted',
+        cause: 'stopped by Ctrl-C in vgg-probe train',
+      }),
+    );
+    const { status } = await target.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return new CliError(
+      `training ${name} interrupted by Ctrl-C, and its execution is now ` +
+        `${status ?? 'in an unknown state'}`,
+      '`vgg-probe models` shows the model that predict serves.',
+      INTERRUPTED_EXIT_CODE,
+    );
+  } catch (error) {
+    return new CliError(
+      `training ${name} interrupted by Ctrl-C, but stopping its execution failed: ` +
+        `${(error as Error).message}`,
+      '`vgg-probe status` shows whether it still runs.',
+      INTERRUPTED_EXIT_CODE,
+    );
+  }
 }
 
 /** Raises a CLI error with the state machine's error and cause when training failed. */

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { EvaluationReport } from '../../shared/linear/metrics.js';
-import { ERRORS_PREFIX, IMAGES_PREFIX } from '../../shared/store/keys.js';
+import { ERRORS_PREFIX } from '../../shared/store/keys.js';
 import { BucketObjects } from '../../shared/store/objects.js';
 import { createS3Client } from '../../shared/store/s3-client.js';
 import { ApiClient } from '../cli/api-client.js';
+import { CliError } from '../cli/errors.js';
 import { describeBackbone } from '../cli/commands/backbone-summary.js';
 import { countKeys } from '../cli/bucket-counts.js';
 import { evaluateImages, type FilePrediction, predictFiles } from '../cli/evaluation.js';
@@ -15,12 +16,13 @@ import {
   type LabelledFolder,
   type LabelledImage,
   readLabelledFolder,
+  splitLabelDifference,
 } from '../cli/image-folders.js';
 import type { Output } from '../cli/output.js';
 import { createProgress } from '../cli/progress.js';
 import { expectTrainingSucceeded, runTraining } from '../cli/training-run.js';
 import { type TrainingSummary, summarizeTrainingOutput } from '../cli/training-summary.js';
-import { imageKeyOf, uploadImages } from '../cli/uploader.js';
+import { uploadImages } from '../cli/uploader.js';
 import { type BackboneChoice, chooseBackbone } from '../stack/backbone-choice.js';
 import { redirectConsole } from '../stack/console-redirect.js';
 import { type LocalStack, startLocalStack } from '../stack/local-stack.js';
@@ -143,7 +145,7 @@ async function chooseImages(options: DemoOptions): Promise<ChosenImages> {
   const evalFolder = options.eval ? await readLabelledFolder(options.eval) : undefined;
   if (options.images) {
     return {
-      folder: await readLabelledFolder(options.images),
+      folder: checkTrainable(await readLabelledFolder(options.images), options.images),
       source: options.images,
       evalFolder,
       evalDir: options.eval,
@@ -159,6 +161,28 @@ async function chooseImages(options: DemoOptions): Promise<ChosenImages> {
     evalFolder: evalFolder ?? (await readLabelledFolder(set.evalDir)),
     evalDir: options.eval ?? set.evalDir,
   };
+}
+
+/**
+ * Rejects a folder that cannot train a classifier before the demo starts a stack. Such a
+ * folder has one label only, or train/ and valid/ folders that contain different labels.
+ */
+export function checkTrainable(folder: LabelledFolder, dir: string): LabelledFolder {
+  if (folder.labels.length < 2) {
+    throw new CliError(
+      `${dir} has images of one label only (${folder.labels.join(', ')}), but a classifier ` +
+        'needs two or more',
+      'Add a subfolder of images for each other class.',
+    );
+  }
+  const difference = splitLabelDifference(folder);
+  if (difference) {
+    throw new CliError(
+      `in ${dir}, ${difference}`,
+      'Put images of every label in both train/ and valid/.',
+    );
+  }
+  return folder;
 }
 
 interface DemoContext {
@@ -185,10 +209,6 @@ async function runOnStack(
       s3,
       bucket,
       progress: createProgress(options.progress),
-      // In the split layout, the folder below the label decides an image's split in training.
-      keyOf: split
-        ? (image) => `${IMAGES_PREFIX}${image.label}/${image.split}/${image.relativePath}`
-        : imageKeyOf,
     }),
   );
   output.info(

@@ -3,12 +3,16 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   BACKBONE_MANIFEST_FILE,
+  type ResolvedBackbone,
   resolveBackbone,
 } from '../../shared/backbone/backbone-manifest.js';
+import { ModelFormatError } from '../../shared/backbone/layers-model-json.js';
 import {
   buildSeededVgg16Backbone,
   seededVgg16Id,
 } from '../../shared/backbone/vgg16-backbone-writer.js';
+import { CliError } from '../cli/errors.js';
+import { checkBackboneFiles } from './backbone-check.js';
 
 /** The backbone the local stack runs with, and where it came from. */
 export interface BackboneChoice {
@@ -30,6 +34,11 @@ export interface BackboneChoice {
 export interface BackboneChoiceOptions {
   /** A backbone folder, `backbone.json` or TF.js `model.json` given by the user. */
   readonly backbone?: string;
+  /**
+   * The layer the stack will extract features from, checked against the model.
+   * @default the backbone's feature layer
+   */
+  readonly featureLayer?: string;
   readonly repoRoot: string;
   /** Folder in which seeded backbones are built and kept. */
   readonly cacheDir: string;
@@ -54,12 +63,29 @@ export interface BackboneChoiceOptions {
  * (`layers/vgg16/build/backbone`, unless it is untrained and `acceptUntrainedLayer` is
  * false), else a small seeded VGG16 with random weights, built once and cached. Seeded
  * weights are untrained: their features carry no ImageNet knowledge, so accuracy on real
- * photos is far below what a pretrained backbone gives.
+ * photos is far below what a pretrained backbone gives. Raises {@link CliError} when the
+ * chosen backbone's files are unusable (see `backbone-check.ts`).
  */
 export async function chooseBackbone(options: BackboneChoiceOptions): Promise<BackboneChoice> {
+  try {
+    return await pickBackbone(options);
+  } catch (error) {
+    if (error instanceof ModelFormatError) {
+      // JSON parse errors quote the file's text, which may span lines.
+      throw new CliError(
+        error.message.replace(/\s+/g, ' '),
+        'Pass --backbone a folder with backbone.json, model.json and its weight shards, or a ' +
+          'TF.js layers model.json (layers/vgg16/README.md describes the files).',
+      );
+    }
+    throw error;
+  }
+}
+
+async function pickBackbone(options: BackboneChoiceOptions): Promise<BackboneChoice> {
   if (options.backbone) {
     const dir = await backboneFolder(resolve(options.backbone));
-    const resolved = await resolveBackbone(dir);
+    const resolved = await checked(await resolveBackbone(dir), options);
     return {
       dir,
       id: resolved.manifest.id,
@@ -73,7 +99,7 @@ export async function chooseBackbone(options: BackboneChoiceOptions): Promise<Ba
 
   const layerDir = join(options.repoRoot, 'layers', 'vgg16', 'build', 'backbone');
   const layer = existsSync(join(layerDir, BACKBONE_MANIFEST_FILE))
-    ? await resolveBackbone(layerDir)
+    ? await checked(await resolveBackbone(layerDir), options)
     : undefined;
   if (layer && (!layer.manifest.untrained || options.acceptUntrainedLayer !== false)) {
     const resolved = layer;
@@ -96,7 +122,7 @@ export async function chooseBackbone(options: BackboneChoiceOptions): Promise<Ba
   if (builtNow) {
     await buildSeededVgg16Backbone({ backboneDir: dir, widthDivisor, seed });
   }
-  const resolved = await resolveBackbone(dir);
+  const resolved = await checked(await resolveBackbone(dir), options);
   return {
     dir,
     id,
@@ -106,6 +132,14 @@ export async function chooseBackbone(options: BackboneChoiceOptions): Promise<Ba
     builtNow,
     inferred: [],
   };
+}
+
+async function checked(
+  backbone: ResolvedBackbone,
+  options: BackboneChoiceOptions,
+): Promise<ResolvedBackbone> {
+  await checkBackboneFiles(backbone, options.featureLayer);
+  return backbone;
 }
 
 /** Returns the folder for a backbone path: the path itself, or the folder of its JSON file. */

@@ -3,12 +3,7 @@ import type { Command } from 'commander';
 import { chooseBackbone } from '../../stack/backbone-choice.js';
 import { redirectConsole } from '../../stack/console-redirect.js';
 import { startLocalStack } from '../../stack/local-stack.js';
-import {
-  isProcessRunning,
-  readStateFile,
-  removeStateFile,
-  writeStateFile,
-} from '../../stack/state-file.js';
+import { findLiveStack, removeStateFile, writeStateFile } from '../../stack/state-file.js';
 import { CliError } from '../errors.js';
 import { Output } from '../output.js';
 import { cacheDirs, REPO_ROOT } from '../paths.js';
@@ -48,8 +43,8 @@ export function registerLocal(program: Command): void {
 async function runLocal(options: LocalOptions, globals: GlobalOptions): Promise<void> {
   const output = new Output(true);
   const dataDir = localDataDir(globals);
-  const existing = await readStateFile(dataDir);
-  if (existing && isProcessRunning(existing.pid) && existing.pid !== process.pid) {
+  const existing = await findLiveStack(dataDir);
+  if (existing && existing.pid !== process.pid) {
     throw new CliError(
       `a local stack is already running (process ${existing.pid}, API ${existing.apiUrl})`,
       'Stop it with Ctrl-C in its terminal, or pass --data-dir to run a second one.',
@@ -59,6 +54,7 @@ async function runLocal(options: LocalOptions, globals: GlobalOptions): Promise<
   const caches = cacheDirs(dataDir);
   const backbone = await chooseBackbone({
     backbone: options.backbone,
+    featureLayer: options.featureLayer,
     repoRoot: REPO_ROOT,
     cacheDir: caches.backbones,
   });

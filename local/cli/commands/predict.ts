@@ -58,7 +58,10 @@ export function registerPredict(program: Command): void {
 async function imageInput(file: string): Promise<{ file: string; contentType: string }> {
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) {
-    throw new CliError(`${file} is not a file`, 'Pass the paths of image files.');
+    throw new CliError(
+      info ? `${file} is not a file` : `file ${file} not found`,
+      'Pass the paths of image files.',
+    );
   }
   const format = sniffImageFormat((await readFile(file)).subarray(0, 16));
   if (!format) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readLabelledFolder } from '../image-folders.js';
+import { readLabelledFolder, splitLabelDifference } from '../image-folders.js';
+import { parsePositiveInteger } from '../option-values.js';
 import { Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { type GlobalOptions, resolveTarget } from '../target.js';
@@ -22,9 +23,17 @@ export function registerUpload(program: Command): void {
     .action(async (dir: string, options: UploadCommandOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const output = new Output(Boolean(globals.json));
+      const concurrency = parsePositiveInteger(options.concurrency, '--concurrency');
       const folder = await readLabelledFolder(dir);
       for (const skipped of folder.skipped) {
         output.warn(`skipped ${skipped.file}: ${skipped.reason}`);
+      }
+      const difference = splitLabelDifference(folder);
+      if (difference) {
+        output.warn(
+          `${difference}. With --split folder, a label trains only on images in train/ ` +
+            'and is validated only on images in valid/.',
+        );
       }
 
       const target = await resolveTarget(globals);
@@ -32,7 +41,7 @@ export function registerUpload(program: Command): void {
         s3: target.s3,
         bucket: target.bucket,
         progress: createProgress(!globals.json),
-        concurrency: Number(options.concurrency) || 8,
+        concurrency,
       });
       const extraction = options.wait
         ? await waitForExtraction(target, summary.keys, createProgress(!globals.json))
@@ -58,6 +67,9 @@ export function registerUpload(program: Command): void {
           `labels: ${perLabel.join(', ')}`,
           ...(folder.skipped.length > 0
             ? [`skipped ${folder.skipped.length} files that are not images`]
+            : []),
+          ...(folder.layout === 'splits'
+            ? ['kept train/ and valid/ in the keys: train with --split folder to use them']
             : []),
           ...(extraction
             ? [
