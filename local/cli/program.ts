@@ -25,7 +25,8 @@ export function registerCommands(program: Command): void {
       'AWS region of the deployed stack (default: AWS_REGION or your profile)',
     )
     .option('--data-dir <dir>', 'data folder of the local stack (default: .vgg-probe/local)')
-    .showHelpAfterError('(run `vgg-probe --help` for usage)');
+    .showHelpAfterError('(run `vgg-probe --help` for usage)')
+    .configureHelp({ showGlobalOptions: true });
 
   registerLocal(program);
   registerUpload(program);

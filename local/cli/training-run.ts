@@ -66,7 +66,8 @@ export async function runTraining(
       throw awsError(error, 'cannot start the training state machine');
     });
 
-  options.progress.start(1, 'train');
+  let totalEpochs = 1;
+  options.progress.start(totalEpochs, 'train');
   const interrupt = new AbortController();
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
@@ -76,9 +77,14 @@ export async function runTraining(
       execution = await target.sfn.send(new DescribeExecutionCommand({ executionArn }));
       const progress = readProgress(await readHistory(target, executionArn!));
       if (progress.totalEpochs) {
-        options.progress.setTotal(progress.totalEpochs);
+        totalEpochs = progress.totalEpochs;
+        options.progress.setTotal(totalEpochs);
       }
       options.progress.update(progress.epochs, { label: progress.state ?? 'train' });
+      if (execution.status === 'SUCCEEDED') {
+        // The last states (evaluate, publish) report no epochs, so the bar is filled here.
+        options.progress.update(totalEpochs, { label: 'done' });
+      }
       if (execution.status !== 'RUNNING' || interrupt.signal.aborted) {
         break;
       }
