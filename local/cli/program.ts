@@ -24,7 +24,10 @@ export function registerCommands(program: Command): void {
       '--region <region>',
       'AWS region of the deployed stack (default: AWS_REGION or your profile)',
     )
-    .option('--data-dir <dir>', 'data folder of the local stack (default: .vgg-probe/local)')
+    .option(
+      '--data-dir <dir>',
+      'data folder of the local stack (default: the nearest .vgg-probe/local in this folder or a parent)',
+    )
     .showHelpAfterError('(run `vgg-probe --help` for usage)')
     .configureHelp({ showGlobalOptions: true });
 

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { APIGatewayClient, GetApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -32,9 +33,28 @@ export interface GlobalOptions {
   readonly dataDir?: string;
 }
 
-/** Returns the local stack's data folder: `--data-dir`, `VGG_PROBE_DATA_DIR` or `.vgg-probe/local`. */
-export function localDataDir(options: GlobalOptions): string {
-  return resolve(options.dataDir ?? process.env.VGG_PROBE_DATA_DIR ?? '.vgg-probe/local');
+const DEFAULT_DATA_DIR = join('.vgg-probe', 'local');
+
+/**
+ * Returns the local stack's data folder: `--data-dir`, `VGG_PROBE_DATA_DIR`, or else the
+ * nearest `.vgg-probe/local` in the working folder or one of its parents (as git finds
+ * `.git`), so that commands run from a subfolder reach the stack started at the top.
+ * Without one anywhere, `.vgg-probe/local` in the working folder.
+ */
+export function localDataDir(options: GlobalOptions, workingDir = process.cwd()): string {
+  const explicit = options.dataDir ?? process.env.VGG_PROBE_DATA_DIR;
+  if (explicit !== undefined) {
+    return resolve(workingDir, explicit);
+  }
+
+  for (let dir = resolve(workingDir); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, DEFAULT_DATA_DIR))) {
+      return join(dir, DEFAULT_DATA_DIR);
+    }
+    if (dirname(dir) === dir) {
+      return resolve(workingDir, DEFAULT_DATA_DIR);
+    }
+  }
 }
 
 /** Finds the stack a command works on and creates its clients. */
