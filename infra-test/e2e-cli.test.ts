@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -157,6 +157,22 @@ describe('vgg-probe CLI on the local stack', () => {
 
     expect(run.code).toBe(1);
     expect(run.json.error.message).toContain('404');
+  });
+
+  it('report saves the training report', async () => {
+    const file = join(scratch, 'report.html');
+    const run = await cli('report', version, '--out', file);
+
+    expect(run.code).toBe(0);
+    expect(run.json.file).toBe(file);
+    expect(await readFile(file, 'utf8')).toContain('<svg');
+  });
+
+  it('report of an unknown version fails clearly', async () => {
+    const run = await cli('report', 'no-such-version');
+
+    expect(run.code).toBe(1);
+    expect(run.json.error.message).toContain('has no report');
   });
 
   it('local stops on Ctrl-C and removes its state file', async () => {

@@ -4,6 +4,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerLocal } from './commands/local.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerStatus } from './commands/status.js';
 import { registerTrain } from './commands/train.js';
 import { registerUpload } from './commands/upload.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerPredict(program);
   registerEvaluate(program);
   registerModels(program);
+  registerReport(program);
   registerStatus(program);
   registerDemo(program);
 }

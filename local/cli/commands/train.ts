@@ -47,7 +47,9 @@ export function registerTrain(program: Command): void {
               ? `, loss ${summary.validation.loss.toFixed(4)}`
               : ''),
           `classes: ${(summary.labels ?? []).join(', ')}`,
-          ...(summary.reportKey ? [`report: s3://${target.bucket}/${summary.reportKey}`] : []),
+          ...(summary.reportKey
+            ? [`report: s3://${target.bucket}/${summary.reportKey} (save it with \`vgg-probe report ${summary.version}\`)`]
+            : []),
         ],
       );
     });
