@@ -3,6 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { LocalFunctions } from '../runtime/local-functions.js';
 import { functionNameFromArn } from '../template/local-resolver.js';
 import type { StateMachineDefinition } from '../template/state-machines.js';
+import { forEachState } from './for-each-state.js';
 
 /** Receives Task events (scheduled, started, succeeded, failed) for the execution history. */
 export type TaskEventListener = (type: string, details: Record<string, unknown>) => void;
@@ -62,22 +63,11 @@ export function createTaskHandlers(
 /** Lists `[stateName, resource]` for every Task state, nested states included. */
 export function taskResources(definition: StateMachineDefinition): [string, string][] {
   const tasks: [string, string][] = [];
-  const visit = (states: Record<string, Record<string, unknown>>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task') {
-        tasks.push([name, String(state.Resource)]);
-      }
-      const processor = (state.ItemProcessor ?? state.Iterator) as
-        StateMachineDefinition | undefined;
-      if (processor?.States) {
-        visit(processor.States);
-      }
-      for (const branch of (state.Branches ?? []) as StateMachineDefinition[]) {
-        visit(branch.States);
-      }
+  forEachState(definition, (name, state) => {
+    if (state.Type === 'Task') {
+      tasks.push([name, String(state.Resource)]);
     }
-  };
-  visit(definition.States);
+  });
   return tasks;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { LocalFunctions } from '../runtime/local-functions.js';
 import type { StateMachineDefinition } from '../template/state-machines.js';
+import { forEachState } from './for-each-state.js';
 import { ExecutionHistory, type HistoryEvent } from './execution-history.js';
 import { createTaskHandlers } from './lambda-tasks.js';
 
@@ -268,29 +269,18 @@ function failureOf(error: unknown): Partial<ExecutionRecord> {
  */
 export function adaptDefinition(definition: StateMachineDefinition): StateMachineDefinition {
   const copy = structuredClone(definition) as StateMachineDefinition;
-  const visit = (states: Record<string, Record<string, unknown>>) => {
-    for (const state of Object.values(states)) {
-      if (state.Type === 'Task' && !state.TimeoutSeconds && !state.TimeoutSecondsPath) {
-        state.TimeoutSeconds = MAX_TASK_TIMEOUT_SECONDS;
-      }
-      if (state.ResultPath === '$') {
-        delete state.ResultPath;
-      }
-      for (const catcher of (state.Catch ?? []) as Record<string, unknown>[]) {
-        if (catcher.ResultPath === '$') {
-          delete catcher.ResultPath;
-        }
-      }
-      const processor = (state.ItemProcessor ?? state.Iterator) as
-        StateMachineDefinition | undefined;
-      if (processor?.States) {
-        visit(processor.States);
-      }
-      for (const branch of (state.Branches ?? []) as StateMachineDefinition[]) {
-        visit(branch.States);
+  forEachState(copy, (_name, state) => {
+    if (state.Type === 'Task' && !state.TimeoutSeconds && !state.TimeoutSecondsPath) {
+      state.TimeoutSeconds = MAX_TASK_TIMEOUT_SECONDS;
+    }
+    if (state.ResultPath === '$') {
+      delete state.ResultPath;
+    }
+    for (const catcher of (state.Catch ?? []) as Record<string, unknown>[]) {
+      if (catcher.ResultPath === '$') {
+        delete catcher.ResultPath;
       }
     }
-  };
-  visit(copy.States);
+  });
   return copy;
 }
