@@ -12,7 +12,7 @@ export interface ImageCase {
   readonly expected: 'features' | string;
 }
 
-/** A small smooth RGB image (a gradient), the base of the valid cases. */
+/** Returns the raw RGB pixels of a small smooth gradient, the base of the valid cases. */
 export function gradientPixels(width: number, height: number, seed = 0): Buffer {
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
@@ -26,12 +26,12 @@ export function gradientPixels(width: number, height: number, seed = 0): Buffer 
   return pixels;
 }
 
-/** A gradient as a sharp pipeline, ready for an output format. */
+/** Returns a gradient as a sharp pipeline, ready for an output format. */
 export function gradient(width: number, height: number, seed = 0): sharp.Sharp {
   return sharp(gradientPixels(width, height, seed), { raw: { width, height, channels: 3 } });
 }
 
-/** A small JPEG that differs per `seed`. */
+/** Encodes a small JPEG that differs per `seed`. */
 export function smallJpeg(seed: number, size = 32): Promise<Buffer> {
   return gradient(size, size, seed).jpeg({ quality: 85 }).toBuffer();
 }
@@ -75,8 +75,8 @@ function crc32(bytes: Buffer): number {
 }
 
 /**
- * A 6,000 x 4,000 JPEG that looks like a photo to the decoder: smooth regions with noise,
- * about 2-4 MB.
+ * Encodes a 6,000 x 4,000 JPEG that looks like a photo to the decoder: smooth regions with
+ * noise, about 2-4 MB.
  */
 export async function largePhoto(): Promise<Buffer> {
   const noise = await sharp({

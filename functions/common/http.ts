@@ -29,9 +29,9 @@ export function errorResponse(error: HttpError): APIGatewayProxyResult {
 
 /** Returns a header value, matching the name case-insensitively as HTTP requires. */
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
+  const expected = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) {
+    if (key.toLowerCase() === expected && value !== undefined) {
       return value;
     }
   }

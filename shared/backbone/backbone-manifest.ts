@@ -31,7 +31,7 @@ export interface BackboneManifest {
   /** Side of the square RGB input in pixels. */
   readonly inputSize: number;
   readonly preprocessing: PreprocessingMode;
-  /** How images are resized to the input size, in training and prediction alike. @default DEFAULT_RESIZE_POLICY */
+  /** Resize policy to the input size, in training and prediction alike. @default DEFAULT_RESIZE_POLICY */
   readonly resize?: ResizePolicy;
   /** The feature layer used when the caller names none. */
   readonly featureLayer: string;

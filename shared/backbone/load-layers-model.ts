@@ -47,7 +47,7 @@ tf.serialization.registerClass(UninitializedWeights);
  * manifest entry must belong to the topology.
  *
  * The model is meant for inference: Dense layers become TransposedKernelDense, which stores
- * the kernel transposed (its comment says why), so `getWeights()` returns those kernels transposed.
+ * the kernel transposed (its comment gives the reason), so `getWeights()` returns those kernels transposed.
  */
 export async function loadLayersModelInPlace(modelJsonPath: string): Promise<tf.LayersModel> {
   const json = await readLayersModelJson(modelJsonPath);

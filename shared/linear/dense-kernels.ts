@@ -1,9 +1,9 @@
 // Dense loops of the training hot path. Each function is small and monomorphic so that
 // V8 keeps it optimized. Dot products over 4 rows at once reuse every weight load 4 times
 // and keep 4 independent accumulators, which hides the floating-point add latency.
-// TODO: these scalar loops run an epoch at about one scalar pass over the features (see
-// docs/benchmarks.md), about 18-21x faster than tfjs `fit`; a WebAssembly SIMD version
-// of dotRows4 and the rank-1 update is what the 25x target needs.
+// TODO: these scalar loops run an epoch in about one scalar pass over the features, which
+// is 18-21x faster than tfjs `fit` (docs/benchmarks.md). Reaching 25x needs a WebAssembly
+// SIMD version of dotRows4 and of the rank-1 update.
 import type { FloatArray } from './types.js';
 
 /**
