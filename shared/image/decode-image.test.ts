@@ -206,3 +206,21 @@ describe('resizeRegion', () => {
     expect(() => resizeRegion(10, 10, 'stretch' as never)).toThrow(/unknown resize policy/);
   });
 });
+
+describe('decodeImage under concurrency', () => {
+  it('reports truncation for every concurrent decode', async () => {
+    const truncated = await fixtures.jpegTruncated();
+    const text = Buffer.from('plain text, not an image');
+
+    for (let round = 0; round < 4; round++) {
+      const inputs = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? truncated : text));
+      const outcomes = await Promise.allSettled(inputs.map((bytes) => decodeImage(bytes)));
+
+      outcomes.forEach((outcome, i) => {
+        expect(outcome.status).toBe('rejected');
+        const reason = (outcome as PromiseRejectedResult).reason as ImageDecodeError;
+        expect(reason.reason).toBe(i % 2 === 0 ? 'truncated' : 'unsupported-format');
+      });
+    }
+  });
+});

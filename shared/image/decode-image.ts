@@ -2,7 +2,7 @@ import sharp from 'sharp';
 
 import { DEFAULT_RESIZE_POLICY, MODEL_INPUT_SIZE, resizeRegion, type ResizePolicy } from './center-crop.js';
 import { ImageDecodeError, type ImageDecodeReason } from './image-decode-error.js';
-import { sniffImageFormat, type ImageFormat } from './image-format.js';
+import { endsBeforeEndMarker, sniffImageFormat, type ImageFormat } from './image-format.js';
 
 /** Images larger than this many bytes are rejected before decoding (64 MiB). */
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -80,7 +80,9 @@ export async function decodeImage(
   // Reading the header needs no pixel limit, and without one the size check below can
   // name the actual size in its message.
   const header = sharp(bytes, { ...sharpOptions, limitInputPixels: false });
-  const metadata = await withDeadline(header.metadata(), deadline);
+  const metadata = await withDeadline(header.metadata(), deadline).catch((error: unknown) => {
+    throw refineCorrupt(error, bytes, format);
+  });
   const source = orientedSize(format, metadata);
   if (source.width * source.height > maxInputPixels) {
     throw new ImageDecodeError(
@@ -100,7 +102,12 @@ export async function decodeImage(
     .toColourspace('srgb')
     .removeAlpha()
     .raw({ depth: 'uchar' });
-  const { data, info } = await withDeadline(pipeline.toBuffer({ resolveWithObject: true }), deadline);
+  const { data, info } = await withDeadline(
+    pipeline.toBuffer({ resolveWithObject: true }),
+    deadline,
+  ).catch((error: unknown) => {
+    throw refineCorrupt(error, bytes, format);
+  });
 
   const expectedLength = MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3;
   if (info.channels !== 3 || data.length !== expectedLength) {
@@ -174,6 +181,25 @@ const REASON_PATTERNS: ReadonlyArray<readonly [RegExp, ImageDecodeReason]> = [
   [/unsupported image format/i, 'unsupported-format'],
   [/timeout/i, 'timeout'],
 ];
+
+/**
+ * Turns an "Unknown error" failure of a file that stops before its end marker into
+ * `truncated`. libvips collects errors in one process-wide buffer, so under concurrent
+ * decodes a failure can arrive with its cause lost (seen with sharp 0.34.5 in about one
+ * of six decodes of a truncated JPEG run 8 at a time).
+ */
+function refineCorrupt(error: unknown, bytes: Uint8Array, format: ImageFormat): unknown {
+  const causeLost =
+    error instanceof ImageDecodeError && error.reason === 'corrupt' && /unknown error/i.test(error.message);
+  if (causeLost && endsBeforeEndMarker(bytes, format)) {
+    return new ImageDecodeError(
+      'truncated',
+      `image could not be decoded: the ${format} data ends before its end marker (${error.message})`,
+      { cause: error },
+    );
+  }
+  return error;
+}
 
 function toDecodeError(error: unknown): ImageDecodeError {
   if (error instanceof ImageDecodeError) {

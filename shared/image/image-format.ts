@@ -34,3 +34,41 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   }
   return undefined;
 }
+
+/**
+ * Returns true when the bytes stop before the format's end marker: a JPEG without a final
+ * EOI marker (FF D9, trailing zero padding ignored), a PNG without its IEND chunk, a GIF
+ * without its trailer byte (0x3B), or a WebP shorter than the size in its RIFF header.
+ * Files with data after the end marker count as complete.
+ */
+export function endsBeforeEndMarker(bytes: Uint8Array, format: ImageFormat): boolean {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) {
+    end--;
+  }
+
+  switch (format) {
+    case 'jpeg':
+      return !(end >= 2 && bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9);
+    case 'png':
+      return indexOfSequence(bytes, ascii('IEND'), Math.max(0, bytes.length - 64)) === -1;
+    case 'gif':
+      return bytes.length === 0 || bytes[bytes.length - 1] !== 0x3b;
+    case 'webp': {
+      if (bytes.length < 8) {
+        return true;
+      }
+      const riffSize = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true);
+      return bytes.length < riffSize + 8;
+    }
+  }
+}
+
+function indexOfSequence(bytes: Uint8Array, sequence: readonly number[], from: number): number {
+  for (let i = from; i + sequence.length <= bytes.length; i++) {
+    if (sequence.every((byte, j) => bytes[i + j] === byte)) {
+      return i;
+    }
+  }
+  return -1;
+}
