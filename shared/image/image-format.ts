@@ -36,10 +36,9 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
 }
 
 /**
- * Returns true when the bytes stop before the format's end marker: a JPEG without a final
- * EOI marker (FF D9, trailing zero padding ignored), a PNG without its IEND chunk, a GIF
- * without its trailer byte (0x3B), or a WebP shorter than the size in its RIFF header.
- * Files with data after the end marker count as complete.
+ * Returns true when the bytes stop before the format's end marker. The markers are the EOI
+ * marker FF D9 of a JPEG (trailing zero padding ignored), the IEND chunk of a PNG, the
+ * trailer byte 0x3B of a GIF and, for a WebP, the size in its RIFF header.
  */
 export function endsBeforeEndMarker(bytes: Uint8Array, format: ImageFormat): boolean {
   let end = bytes.length;
