@@ -1,7 +1,10 @@
 import { axpyRow, axpyRows4, dotRow, dotRows4 } from './dense-kernels.js';
 import type { EffectiveWeights } from './effective-weights.js';
 import { addL2Gradient } from './l2-penalty.js';
-import { raiseNonFiniteScore, type RowView } from './row-view.js';
+import { finishRow } from './row-loss.js';
+import type { RowView } from './row-view.js';
+import { SimdKernels } from './simd-kernels.js';
+import { accumulateRowsSimd } from './simd-gradient.js';
 import type { SampleLoss } from './softmax-loss.js';
 import type { Standardization } from './standardization.js';
 import type { FloatArray } from './types.js';
@@ -41,16 +44,23 @@ export class KernelScratch {
   readonly pendingOffsets = new Int32Array(8);
   readonly pendingGrads: Float64Array;
   pendingCount = 0;
+  /** SIMD kernels for float32 features, or null where the runtime lacks WebAssembly SIMD. */
+  readonly simd: SimdKernels | null;
 
-  constructor(numClasses: number) {
+  constructor(numClasses: number, dim: number) {
     this.scores = new Float64Array(4 * numClasses);
     this.grads = new Float64Array(4 * numClasses);
     this.pendingGrads = new Float64Array(8 * numClasses);
+    this.simd = SimdKernels.create(numClasses - 1, dim);
   }
 }
 
 /**
  * Adds the loss and gradient sums of `view.rows[start .. end)` to `acc`.
+ *
+ * Float32 features go through the WebAssembly SIMD kernels (float32 products and sums
+ * within the call, see simd-gradient.ts). Float64 features, which only gradient checks
+ * use, take the scalar loops below, with float64 sums.
  *
  * Rows are scored 4 at a time. A group whose 4 rows all have a score gradient (always for
  * softmax) gets its rank-1 updates right after scoring, while its features are in cache.
@@ -66,6 +76,11 @@ export function accumulateRows(
   acc: GradientAccumulator,
   scratch: KernelScratch,
 ): void {
+  if (view.features instanceof Float32Array && scratch.simd !== null) {
+    accumulateRowsSimd(view, start, end, effective, loss, acc, scratch, scratch.simd);
+    return;
+  }
+
   const { features: x, rows, dim } = view;
   const numClasses = effective.numClasses;
   const last = numClasses - 1;
@@ -108,45 +123,6 @@ export function accumulateRows(
 
   flushSingles(x, acc, scratch, dim, last);
   acc.rowCount += end - start;
-}
-
-/**
- * Adds the bias and evaluates the loss of one scored row, leaving its score gradient in
- * `scratch.grads`. Returns 1 when the gradient of a relative row is non-zero, else 0.
- */
-function finishRow(
-  view: RowView,
-  position: number,
-  at: number,
-  effective: EffectiveWeights,
-  loss: SampleLoss,
-  acc: GradientAccumulator,
-  scratch: KernelScratch,
-): number {
-  const numClasses = effective.numClasses;
-  const last = numClasses - 1;
-  const scores = scratch.scores;
-  const grads = scratch.grads;
-  const row = view.rows[position];
-
-  for (let k = 0; k < last; k++) {
-    scores[at + k] += effective.bias[k];
-    if (!Number.isFinite(scores[at + k])) {
-      raiseNonFiniteScore(view, row);
-    }
-  }
-  scores[at + last] = 0;
-
-  acc.lossSum += loss(scores, at, numClasses, view.labels[row], grads, at);
-
-  let active = 0;
-  for (let k = 0; k < numClasses; k++) {
-    acc.scoreSums[k] += grads[at + k];
-    if (k < last && grads[at + k] !== 0) {
-      active = 1;
-    }
-  }
-  return active;
 }
 
 /** Queues a row for the rank-1 updates when its score gradient at `at` is non-zero. */

@@ -1,9 +1,8 @@
-// Dense loops of the training hot path. Each function is small and monomorphic so that
-// V8 keeps it optimized. Dot products over 4 rows at once reuse every weight load 4 times
-// and keep 4 independent accumulators, which hides the floating-point add latency.
-// TODO: these scalar loops run an epoch in about one scalar pass over the features, which
-// is 18-21x faster than tfjs `fit` (docs/benchmarks.md). Reaching 25x needs a WebAssembly
-// SIMD version of dotRows4 and of the rank-1 update.
+// Scalar loops of the training hot path, for float64 features (gradient checks) and for
+// runtimes without WebAssembly SIMD. Float32 training goes through simd-kernels.ts.
+// Each function is small and monomorphic so that V8 keeps it optimized. Dot products over
+// 4 rows at once reuse every weight load 4 times and keep 4 independent accumulators,
+// which hides the floating-point add latency.
 import type { FloatArray } from './types.js';
 
 /**

@@ -46,7 +46,7 @@ export function computeObjective(input: ObjectiveInput, gradient?: ObjectiveGrad
     rows: identityRows(rowCount),
     dim: input.dim,
   };
-  accumulateRows(view, 0, rowCount, effective, createSampleLoss(input.loss), acc, new KernelScratch(numClasses));
+  accumulateRows(view, 0, rowCount, effective, createSampleLoss(input.loss), acc, new KernelScratch(numClasses, input.dim));
 
   if (gradient !== undefined) {
     finishGradient(acc, input.weights, input.standardization, input.l2Strength, gradient.weights, gradient.bias);

@@ -78,7 +78,7 @@ export class SgdRun {
     this.prng = Prng.fromState(state.prngState);
     this.effective = createEffectiveWeights(this.numClasses, this.dim, true);
     this.acc = new GradientAccumulator(this.numClasses, this.dim);
-    this.scratch = new KernelScratch(this.numClasses);
+    this.scratch = new KernelScratch(this.numClasses, this.dim);
     this.gradWeights = new Float64Array(this.numClasses * this.dim);
     this.gradBias = new Float64Array(this.numClasses);
   }
