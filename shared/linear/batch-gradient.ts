@@ -44,14 +44,30 @@ export class KernelScratch {
   readonly pendingOffsets = new Int32Array(8);
   readonly pendingGrads: Float64Array;
   pendingCount = 0;
-  /** SIMD kernels for float32 features, or null where the runtime lacks WebAssembly SIMD. */
-  readonly simd: SimdKernels | null;
+  /** Sums of the relative score gradients over one call of the SIMD path. */
+  readonly simdScoreSums: Float64Array;
+  private readonly numClasses: number;
+  private readonly dim: number;
+  private simdKernels: SimdKernels | null | undefined;
 
   constructor(numClasses: number, dim: number) {
+    this.numClasses = numClasses;
+    this.dim = dim;
     this.scores = new Float64Array(4 * numClasses);
     this.grads = new Float64Array(4 * numClasses);
     this.pendingGrads = new Float64Array(8 * numClasses);
-    this.simd = SimdKernels.create(numClasses - 1, dim);
+    this.simdScoreSums = new Float64Array(numClasses);
+  }
+
+  /**
+   * SIMD kernels for float32 features, created on first use, or null where the runtime
+   * lacks WebAssembly SIMD.
+   */
+  get simd(): SimdKernels | null {
+    if (this.simdKernels === undefined) {
+      this.simdKernels = SimdKernels.create(this.numClasses - 1, this.dim);
+    }
+    return this.simdKernels;
   }
 }
 
@@ -59,8 +75,9 @@ export class KernelScratch {
  * Adds the loss and gradient sums of `view.rows[start .. end)` to `acc`.
  *
  * Float32 features go through the WebAssembly SIMD kernels (float32 products and sums
- * within the call, see simd-gradient.ts). Float64 features, which only gradient checks
- * use, take the scalar loops below, with float64 sums.
+ * on standardized features within the call, see simd-gradient.ts). Float64 features, which
+ * only gradient checks use, and runtimes without WebAssembly SIMD take the scalar loops
+ * below, with float64 sums.
  *
  * Rows are scored 4 at a time. A group whose 4 rows all have a score gradient (always for
  * softmax) gets its rank-1 updates right after scoring, while its features are in cache.
@@ -76,9 +93,12 @@ export function accumulateRows(
   acc: GradientAccumulator,
   scratch: KernelScratch,
 ): void {
-  if (view.features instanceof Float32Array && scratch.simd !== null) {
-    accumulateRowsSimd(view, start, end, effective, loss, acc, scratch, scratch.simd);
-    return;
+  if (view.features instanceof Float32Array && effective.standardization !== null) {
+    const kernels = scratch.simd;
+    if (kernels !== null) {
+      accumulateRowsSimd(view, start, end, effective, loss, acc, scratch, kernels);
+      return;
+    }
   }
 
   const { features: x, rows, dim } = view;
@@ -98,7 +118,7 @@ export function accumulateRows(
     }
     let active = 0;
     for (let r = 0; r < 4; r++) {
-      active += finishRow(view, i + r, r * numClasses, effective, loss, acc, scratch);
+      active += finishRow(view, i + r, r * numClasses, numClasses, effective.bias, loss, acc, scratch);
     }
     if (active === 4 && scratch.pendingCount === 0) {
       updateGroup(x, o0, o1, o2, o3, acc, scratch.grads, numClasses, dim, last);
@@ -115,7 +135,7 @@ export function accumulateRows(
     for (let k = 0; k < last; k++) {
       scores[k] = dotRow(x, o, effective.weights, k * dim, dim);
     }
-    if (finishRow(view, i, 0, effective, loss, acc, scratch) > 0) {
+    if (finishRow(view, i, 0, numClasses, effective.bias, loss, acc, scratch) > 0) {
       queueRow(scratch, o, 0, last);
       flushGroups(x, acc, scratch, dim, last);
     }

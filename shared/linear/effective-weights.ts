@@ -20,6 +20,12 @@ export interface EffectiveWeights {
   readonly rowCount: number;
   readonly weights: Float64Array;
   readonly bias: Float64Array;
+  /** The rows before the standardization is folded in: W[k] (or W[k] - W[K-1]), for standardized features. */
+  readonly standardizedWeights: Float64Array;
+  /** b[k] (or b[k] - b[K-1]), the bias for standardized features. */
+  readonly standardizedBias: Float64Array;
+  /** The standardization of the last update, or null before the first one. */
+  standardization: Standardization | null;
 }
 
 /** Allocates effective weights for `numClasses` x `dim` parameters. */
@@ -32,6 +38,9 @@ export function createEffectiveWeights(numClasses: number, dim: number, relative
     rowCount,
     weights: new Float64Array(rowCount * dim),
     bias: new Float64Array(rowCount),
+    standardizedWeights: new Float64Array(rowCount * dim),
+    standardizedBias: new Float64Array(rowCount),
+    standardization: null,
   };
 }
 
@@ -48,13 +57,17 @@ export function updateEffectiveWeights(
 
   for (let k = 0; k < rowCount; k++) {
     const row = k * dim;
-    let offset = out.relative ? bias[k] - bias[numClasses - 1] : bias[k];
+    const b = out.relative ? bias[k] - bias[numClasses - 1] : bias[k];
+    let offset = b;
     for (let j = 0; j < dim; j++) {
       const w = out.relative ? weights[row + j] - weights[last + j] : weights[row + j];
       const v = w / scale[j];
+      out.standardizedWeights[row + j] = w;
       out.weights[row + j] = v;
       offset -= v * mean[j];
     }
+    out.standardizedBias[k] = b;
     out.bias[k] = offset;
   }
+  out.standardization = standardization;
 }

@@ -7,13 +7,15 @@ import type { SampleLoss } from './softmax-loss.js';
 
 /**
  * Adds the loss and gradient sums of `view.rows[start .. end)` to `acc` with the SIMD
- * kernels. Each group of 4 rows is copied into the kernels' staging slots, scored, passed
- * through the loss in float64, and, unless all 4 score gradients are zero, added to the
- * float32 gradient sums while the rows are still in cache. A last group of fewer than 4
- * rows is padded with zero rows. The float32 sums are added to `acc` once per call.
+ * kernels. Each group of 4 rows is copied into the kernels' staging slots, standardized,
+ * scored and passed through the loss in float64. Unless all 4 score gradients are zero,
+ * the group is then added to the float32 gradient sums while its rows are still in cache.
+ * A last group of fewer than 4 rows is padded with zero rows. The sums are converted back
+ * to raw features and added to `acc` in float64 once per call.
  *
- * Products and sums within a call are float32, as in float32 BLAS routines: the scores
- * and gradient sums differ from the float64 loops by a relative error of about 1e-6.
+ * Products and sums within a call are float32 on standardized features, as in float32
+ * BLAS routines: the scores and gradient sums differ from the float64 loops by a relative
+ * error of about 1e-6, whatever the mean and scale of the raw features.
  */
 export function accumulateRowsSimd(
   view: RowView,
@@ -27,21 +29,22 @@ export function accumulateRowsSimd(
 ): void {
   const features = view.features as Float32Array;
   const { rows, dim } = view;
+  const standardization = effective.standardization;
+  if (standardization === null) {
+    throw new Error('The effective weights have no standardization; call updateEffectiveWeights first.');
+  }
   const numClasses = effective.numClasses;
   const weightRows = numClasses - 1;
+  const scoreSums = scratch.simdScoreSums;
+  scoreSums.fill(0);
 
-  kernels.loadWeights(effective);
+  kernels.loadStandardization(standardization);
+  kernels.loadWeights(effective.standardizedWeights);
   kernels.clearSums();
 
   for (let first = start; first < end; first += GROUP_ROWS) {
     const count = Math.min(GROUP_ROWS, end - first);
-    for (let slot = 0; slot < GROUP_ROWS; slot++) {
-      if (slot < count) {
-        kernels.stageRow(slot, features, rows[first + slot] * dim);
-      } else {
-        kernels.clearRow(slot);
-      }
-    }
+    stageGroup(kernels, features, rows, first, count, dim);
     kernels.scoreStaged();
 
     let active = 0;
@@ -49,7 +52,11 @@ export function accumulateRowsSimd(
       for (let k = 0; k < weightRows; k++) {
         scratch.scores[slot * numClasses + k] = kernels.scores[slot * weightRows + k];
       }
-      active += finishRow(view, first + slot, slot * numClasses, effective, loss, acc, scratch);
+      const at = slot * numClasses;
+      active += finishRow(view, first + slot, at, numClasses, effective.standardizedBias, loss, acc, scratch);
+      for (let k = 0; k < weightRows; k++) {
+        scoreSums[k] += scratch.grads[at + k];
+      }
     }
     if (active > 0) {
       copyGroupGrads(scratch.grads, kernels.grads, count, numClasses);
@@ -57,8 +64,20 @@ export function accumulateRowsSimd(
     }
   }
 
-  kernels.addSumsTo(acc.rawWeights);
+  kernels.addRawSumsTo(acc.rawWeights, standardization, scoreSums);
   acc.rowCount += end - start;
+}
+
+/** Stages and standardizes `count` rows from position `first`, and zeros the other slots. */
+function stageGroup(kernels: SimdKernels, features: Float32Array, rows: Int32Array, first: number, count: number, dim: number): void {
+  for (let slot = 0; slot < GROUP_ROWS; slot++) {
+    if (slot < count) {
+      kernels.stageRow(slot, features, rows[first + slot] * dim);
+    } else {
+      kernels.clearRow(slot);
+    }
+  }
+  kernels.standardizeStaged(count);
 }
 
 /** Copies the relative score gradients of `count` rows, and zeros for the padding rows. */

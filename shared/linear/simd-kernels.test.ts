@@ -58,35 +58,62 @@ describe('SimdKernels', () => {
       if (kernels === null) {
         throw new Error('this runtime has no WebAssembly SIMD');
       }
-      const rows = Float32Array.from({ length: 4 * dim }, () => gaussian(prng));
+      const rows = Float32Array.from({ length: 4 * dim }, () => gaussian(prng) + 3);
       const weights = Float64Array.from({ length: weightRows * dim }, () => Math.fround(gaussian(prng)));
-      kernels.loadWeights({ numClasses: 4, dim, relative: true, rowCount: weightRows, weights, bias: new Float64Array(3) });
-      for (let slot = 0; slot < 4; slot++) {
-        kernels.stageRow(slot, rows, slot * dim);
-      }
-      kernels.grads.set(Float32Array.from({ length: 4 * weightRows }, () => gaussian(prng)));
+      const standardization = {
+        mean: Float32Array.from({ length: dim }, () => 3 + 0.1 * gaussian(prng)),
+        scale: Float32Array.from({ length: dim }, () => 0.5 + prng.nextFloat()),
+      };
+      const grads = Float32Array.from({ length: 4 * weightRows }, () => gaussian(prng));
       const expectedScores = new Float64Array(4 * weightRows);
-      const expectedSums = new Float64Array(weightRows * dim);
+      const expectedSums = new Float64Array(weightRows * dim).fill(1);
+      const scoreSums = new Float64Array(weightRows);
       for (let r = 0; r < 4; r++) {
         for (let k = 0; k < weightRows; k++) {
+          scoreSums[k] += 2 * grads[r * weightRows + k];
           for (let j = 0; j < dim; j++) {
-            expectedScores[r * weightRows + k] += weights[k * dim + j] * rows[r * dim + j];
-            expectedSums[k * dim + j] += kernels.grads[r * weightRows + k] * rows[r * dim + j];
+            const z = (rows[r * dim + j] - standardization.mean[j]) / standardization.scale[j];
+            expectedScores[r * weightRows + k] += weights[k * dim + j] * z;
+            expectedSums[k * dim + j] += 2 * grads[r * weightRows + k] * rows[r * dim + j];
           }
         }
       }
 
+      kernels.loadStandardization(standardization);
+      kernels.loadWeights(weights);
+      for (let slot = 0; slot < 4; slot++) {
+        kernels.stageRow(slot, rows, slot * dim);
+      }
+      kernels.standardizeStaged(4);
       kernels.scoreStaged();
+      kernels.grads.set(grads);
       kernels.clearSums();
       kernels.accumulateStaged();
       kernels.accumulateStaged();
       const sums = new Float64Array(weightRows * dim).fill(1);
-      kernels.addSumsTo(sums);
+      kernels.addRawSumsTo(sums, standardization, scoreSums);
 
       expect(relativeDifference(kernels.scores, expectedScores)).toBeLessThan(1e-5);
-      expect(relativeDifference(sums, expectedSums.map((value) => 2 * value + 1))).toBeLessThan(1e-5);
+      expect(relativeDifference(sums, expectedSums)).toBeLessThan(1e-5);
     });
   }
+
+  it('standardizes only the counted rows', () => {
+    const kernels = SimdKernels.create(1, 6);
+    if (kernels === null) {
+      throw new Error('this runtime has no WebAssembly SIMD');
+    }
+    const rows = new Float32Array(24).fill(5);
+    kernels.loadStandardization({ mean: new Float32Array(6).fill(1), scale: new Float32Array(6).fill(2) });
+    kernels.loadWeights(new Float64Array(6).fill(1));
+    for (let slot = 0; slot < 4; slot++) {
+      kernels.stageRow(slot, rows, slot * 6);
+    }
+    kernels.standardizeStaged(3);
+    kernels.scoreStaged();
+
+    expect(Array.from(kernels.scores)).toEqual([12, 12, 12, 30]);
+  });
 
   it('create returns null past 1 GiB', () => {
     expect(SimdKernels.create(2000, 100_000)).toBeNull();

@@ -11,10 +11,16 @@ export interface Standardization {
 
 /**
  * Relative standard deviation below which a dimension counts as constant and gets scale 1:
- * std <= CONSTANT_DIMENSION_TOLERANCE * max(1, |mean|). Float32 features carry about 7
- * significant digits, so a smaller spread is rounding noise.
+ * std <= max(CONSTANT_DIMENSION_TOLERANCE * |mean|, MIN_FEATURE_SCALE). Float32 features
+ * carry about 7 significant digits, so a smaller spread around the mean is rounding noise.
  */
 export const CONSTANT_DIMENSION_TOLERANCE = 1e-6;
+
+/**
+ * Smallest standard deviation kept as a scale. Features of any magnitude down to it are
+ * standardized, and 1 / MIN_FEATURE_SCALE stays far inside the float32 range.
+ */
+export const MIN_FEATURE_SCALE = 1e-30;
 
 /**
  * Streaming per-dimension mean and variance in float64. Each chunk is reduced on its own
@@ -95,7 +101,7 @@ export class StandardizationAccumulator {
     for (let j = 0; j < this.dim; j++) {
       const std = this.count > 0 ? Math.sqrt(this.m2[j] / this.count) : 0;
       mean[j] = this.mean[j];
-      const constant = std <= CONSTANT_DIMENSION_TOLERANCE * Math.max(1, Math.abs(this.mean[j]));
+      const constant = std <= Math.max(CONSTANT_DIMENSION_TOLERANCE * Math.abs(this.mean[j]), MIN_FEATURE_SCALE);
       scale[j] = constant ? 1 : std;
     }
     return { mean, scale };

@@ -6,6 +6,41 @@
 (module
   (memory (import "env" "memory") 1)
 
+  ;; Replaces each value of the `count` rows at x (stored one after another) by
+  ;; (value - mean[j]) * inverseScale[j], the standardized feature.
+  (func (export "standardizeRows")
+    (param $x i32) (param $count i32) (param $mean i32) (param $inverseScale i32) (param $dim i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $p i32) (local $bytes i32) (local $end4 i32)
+    (local.set $bytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $end4 (i32.shl (i32.and (local.get $dim) (i32.const -4)) (i32.const 2)))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $count)))
+        (local.set $row (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $bytes))))
+        (local.set $j (i32.const 0))
+        (block $d4
+          (loop $l4
+            (br_if $d4 (i32.ge_u (local.get $j) (local.get $end4)))
+            (local.set $p (i32.add (local.get $row) (local.get $j)))
+            (v128.store (local.get $p)
+              (f32x4.mul
+                (f32x4.sub (v128.load (local.get $p)) (v128.load (i32.add (local.get $mean) (local.get $j))))
+                (v128.load (i32.add (local.get $inverseScale) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $l4)))
+        (block $dt
+          (loop $lt
+            (br_if $dt (i32.ge_u (local.get $j) (local.get $bytes)))
+            (local.set $p (i32.add (local.get $row) (local.get $j)))
+            (f32.store (local.get $p)
+              (f32.mul
+                (f32.sub (f32.load (local.get $p)) (f32.load (i32.add (local.get $mean) (local.get $j))))
+                (f32.load (i32.add (local.get $inverseScale) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $lt)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
+
   ;; Writes out[r * m + k] = sum_j w[k][j] * x_r[j] for the rows x0..x3 and the m weight
   ;; rows at w. Each row keeps 2 vector accumulators (8 lanes), which hides the add latency.
   ;; The dim % 4 trailing values are added to lane 0.
