@@ -1,9 +1,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_FAILURE_MAX_RECEIVE_COUNT } from '../cdk/lib/extraction.js';
 import {
   BACKFILL_SIZING,
   EXTRACT_SIZING,
   PREDICT_SIZING,
+  RECORD_FAILURE_SIZING,
   TRAIN_CHUNK_SIZING,
 } from '../cdk/lib/sizing.js';
 import {
@@ -112,6 +114,17 @@ describe('bucket', () => {
 });
 
 describe('extraction on upload', () => {
+  /** Returns the logical id of the one queue whose id starts with `prefix`. */
+  function queueId(prefix: string): string {
+    const ids = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.startsWith(prefix),
+    );
+    expect(ids).toHaveLength(1);
+    return ids[0];
+  }
+  const unrecordedFailuresId = () => queueId('ExtractionUnrecordedFailures');
+  const deadLettersId = () => queueId('ExtractionDeadLetters');
+
   function notificationEvents(): string[] {
     const [resource] = Object.values(template.findResources('Custom::S3BucketNotifications'));
     const queues = (resource as TemplateResource).Properties.NotificationConfiguration
@@ -151,6 +164,61 @@ describe('extraction on upload', () => {
     });
   });
 
+  it('redrives dead letters after five receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [unrecordedFailuresId(), 'Arn'] },
+        maxReceiveCount: RECORD_FAILURE_MAX_RECEIVE_COUNT,
+      },
+      VisibilityTimeout: RECORD_FAILURE_SIZING.timeout.toSeconds() + 30,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    expect(RECORD_FAILURE_MAX_RECEIVE_COUNT).toBe(5);
+  });
+
+  it('keeps unrecorded failures 14 days, encrypted', () => {
+    const queue = template.findResources('AWS::SQS::Queue')[unrecordedFailuresId()] as TemplateResource;
+
+    expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.RedrivePolicy).toBeUndefined();
+  });
+
+  it('leaves unrecorded failures unconsumed', () => {
+    const sources = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map(
+      (mapping) => (mapping as TemplateResource).Properties.EventSourceArn['Fn::GetAtt'][0],
+    );
+
+    expect(sources).toHaveLength(2);
+    expect(sources).not.toContain(unrecordedFailuresId());
+  });
+
+  it('alarms on one unrecorded failure', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [unrecordedFailuresId(), 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('outputs the queues of a redrive', () => {
+    const outputs = template.findOutputs('*');
+
+    expect(outputs.UnrecordedFailuresQueueArn.Value).toEqual({
+      'Fn::GetAtt': [unrecordedFailuresId(), 'Arn'],
+    });
+    expect(outputs.DeadLetterQueueArn.Value).toEqual({
+      'Fn::GetAtt': [deadLettersId(), 'Arn'],
+    });
+  });
+
   it('consumes the dead-letter queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fn('record-failure').logicalId },
@@ -165,7 +233,7 @@ describe('extraction on upload', () => {
         (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
       ),
     );
-    expect(tlsDenials.length).toBe(2);
+    expect(tlsDenials.length).toBe(3);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -26,14 +27,31 @@ export const IMAGE_CREATED_EVENTS = [
 ];
 
 /**
+ * Deliveries of a dead-lettered message to record-failure before it moves to the queue of
+ * unrecorded failures. Five visibility timeouts of 60 s outlast S3 throttling and brief
+ * outages, and stop a lasting fault such as a missing permission within about 5 minutes.
+ * NOTE: the local queues count deliveries afresh in each queue. Whether SQS carries a
+ * message's receive count into its dead-letter queue has not been checked on AWS; if it
+ * does, record-failure gets fewer than 5 deliveries.
+ */
+export const RECORD_FAILURE_MAX_RECEIVE_COUNT = 5;
+
+/**
  * Extraction on upload: every created or removed object under `images/` goes through an
  * SQS queue to the extract function, which reports partial batch failures. Messages that
  * fail `maxReceiveCount` times move to a dead-letter queue, whose consumer writes an
  * error record for each, so that every upload ends as features or as an error record.
+ * When record-failure cannot write the record, the message moves after
+ * {@link RECORD_FAILURE_MAX_RECEIVE_COUNT} deliveries to a queue that no function reads,
+ * and an alarm goes off while that queue contains a message.
  */
 export class Extraction extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** Upload events that record-failure could not record, for an operator to redrive. */
+  readonly unrecordedFailureQueue: sqs.Queue;
+  /** In alarm while the unrecorded-failure queue contains a visible message. It has no action. */
+  readonly unrecordedFailureAlarm: cloudwatch.Alarm;
   readonly extract: ProbeFunction;
   readonly recordFailure: ProbeFunction;
 
@@ -80,12 +98,24 @@ export class Extraction extends Construct {
       list: true,
     });
 
+    // SQS expires a dead-lettered message by its first enqueue time in the source queue,
+    // so both dead-letter queues keep a message 14 days after its upload.
+    this.unrecordedFailureQueue = new sqs.Queue(this, 'UnrecordedFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       visibilityTimeout: RECORD_FAILURE_SIZING.timeout.plus(Duration.seconds(30)),
+      deadLetterQueue: {
+        queue: this.unrecordedFailureQueue,
+        maxReceiveCount: RECORD_FAILURE_MAX_RECEIVE_COUNT,
+      },
     });
+    this.unrecordedFailureAlarm = unrecordedFailureAlarm(this, this.unrecordedFailureQueue);
     this.queue = new sqs.Queue(this, 'Uploads', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -117,4 +147,23 @@ export class Extraction extends Construct {
       new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
   }
+}
+
+function unrecordedFailureAlarm(scope: Construct, queue: sqs.Queue): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'UnrecordedFailuresAlarm', {
+    alarmDescription:
+      'Upload events that record-failure could not record after ' +
+      `${RECORD_FAILURE_MAX_RECEIVE_COUNT} deliveries: their images have neither features nor ` +
+      "an error record. Read record-failure's logs, check its S3 access to errors/*, then " +
+      'redrive the queue to the extraction dead-letter queue.',
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    // SQS publishes metrics only for active queues, so an empty, idle queue sends none.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -58,6 +58,14 @@ export class VggProbeStack extends Stack {
     new CfnOutput(this, 'BackfillStateMachineArn', {
       value: this.backfill.stateMachine.stateMachineArn,
     });
+    // A redrive of unrecorded failures needs both ARNs, and the local stack finds the
+    // unrecorded-failure queue by its output.
+    new CfnOutput(this, 'UnrecordedFailuresQueueArn', {
+      value: this.extraction.unrecordedFailureQueue.queueArn,
+    });
+    new CfnOutput(this, 'DeadLetterQueueArn', {
+      value: this.extraction.deadLetterQueue.queueArn,
+    });
 
     applyNagSuppressions(this, this.api);
   }

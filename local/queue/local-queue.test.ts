@@ -156,6 +156,43 @@ describe('LocalQueue', () => {
     expect(logged).toContain('message moved to the dead-letter queue');
   });
 
+  it('chains two dead-letter queues', async () => {
+    const unrecorded = new LocalQueue({ name: 'UnrecordedFailures', arn: `${ARN}-unrecorded` });
+    const deliveries: Record<string, string[]> = { Uploads: [], DeadLetters: [] };
+    const failAll = (name: string) =>
+      consumer(async (event) => {
+        deliveries[name].push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+        return ok({
+          batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })),
+        });
+      });
+    const deadLetters = new LocalQueue({
+      name: 'DeadLetters',
+      arn: `${ARN}-dlq`,
+      retryDelayMs: 5,
+      maxReceiveCount: 5,
+      deadLetterQueue: unrecorded,
+      consumer: failAll('DeadLetters'),
+    });
+    const uploads = new LocalQueue({
+      name: 'Uploads',
+      arn: ARN,
+      retryDelayMs: 5,
+      maxReceiveCount: 3,
+      deadLetterQueue: deadLetters,
+      consumer: failAll('Uploads'),
+    });
+    uploads.send('poison');
+    await uploads.drained();
+    await deadLetters.drained();
+
+    expect(deliveries.Uploads).toEqual(['1', '2', '3']);
+    expect(deliveries.DeadLetters).toEqual(['1', '2', '3', '4', '5']);
+    expect(unrecorded.messages()).toEqual(['poison']);
+    expect(deadLetters.stats().deadLettered).toBe(1);
+    expect(deadLetters.stats().deleted).toBe(0);
+  });
+
   it('retries when the invocation cannot start', async () => {
     let calls = 0;
     const queue = new LocalQueue({

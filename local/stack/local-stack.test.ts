@@ -9,6 +9,7 @@ import { createS3Client } from '../../shared/store/s3-client.js';
 import { decodeEventKey } from '../queue/bucket-notifications.js';
 import type { LambdaHandler } from '../runtime/local-functions.js';
 import { synthesizeTestTemplate } from '../template/test-stack.js';
+import type { UnrecordedFailures } from './local-queues.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
 
 describe('startLocalStack', () => {
@@ -35,10 +36,15 @@ describe('startLocalStack', () => {
       return { batchItemFailures: failures };
     },
     'record-failure': async (event) => {
+      const failures: { itemIdentifier: string }[] = [];
       for (const record of (event as SQSEvent).Records) {
-        deadLettered.push(JSON.parse(record.body).Records[0].s3.object.key);
+        const key = decodeEventKey(JSON.parse(record.body).Records[0].s3.object.key);
+        deadLettered.push(key);
+        if (key.includes('unrecordable')) {
+          failures.push({ itemIdentifier: record.messageId });
+        }
       }
-      return { batchItemFailures: [] };
+      return { batchItemFailures: failures };
     },
     step: async (event) => {
       const { count, runId } = event as { count?: number; runId: string };
@@ -101,6 +107,21 @@ describe('startLocalStack', () => {
     expect(deadLettered).toEqual(['images/cats/poison.jpg']);
   });
 
+  it('moves unrecordable failures to the last queue', async () => {
+    const key = 'images/cats/poison unrecordable.jpg';
+    const client = createS3Client({ endpoint: stack.info.s3Endpoint });
+    await client.send(new PutObjectCommand({ Bucket: stack.info.bucket, Key: key, Body: 'x' }));
+    await stack.waitForQueues();
+    const response = await fetch(new URL('/local/status', stack.info.stepFunctionsEndpoint));
+    const status = (await response.json()) as { unrecordedFailures?: UnrecordedFailures };
+
+    expect(deadLettered.filter((deadLetteredKey) => deadLetteredKey === key)).toHaveLength(2);
+    expect(stack.unrecordedFailureQueue?.messages()).toHaveLength(1);
+    expect(status.unrecordedFailures?.queue).toBe(stack.unrecordedFailureQueue?.name);
+    expect(status.unrecordedFailures?.messages).toBe(1);
+    expect(status.unrecordedFailures?.imageKeys).toEqual([key]);
+  });
+
   it('runs the state machine through the API', async () => {
     const client = new SFNClient({
       endpoint: stack.info.stepFunctionsEndpoint,
@@ -135,5 +156,51 @@ describe('startLocalStack', () => {
 
   it('reports no environment conflicts for shared values', () => {
     expect(stack.environmentConflicts).toEqual([]);
+  });
+});
+
+describe('startLocalStack with sources declared first', () => {
+  let directory: string;
+  let stack: LocalStack;
+  const deliveries: string[] = [];
+
+  /** Fails every message, so that each one moves down the whole redrive chain. */
+  const failAll = (name: string): LambdaHandler => async (event) => {
+    const records = (event as SQSEvent).Records;
+    deliveries.push(...records.map(() => name));
+    return { batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) };
+  };
+
+  beforeAll(async () => {
+    // Puts each queue before the queue its redrive policy names, the reverse of CDK's order.
+    const template = synthesizeTestTemplate();
+    const entries = Object.entries(template.Resources);
+    const queues = entries.filter(([, resource]) => resource.Type === 'AWS::SQS::Queue').reverse();
+    const others = entries.filter(([, resource]) => resource.Type !== 'AWS::SQS::Queue');
+    directory = await mkdtemp(join(tmpdir(), 'vgg-probe-stack-'));
+    stack = await startLocalStack({
+      repoRoot: directory,
+      dataDir: directory,
+      template: { ...template, Resources: Object.fromEntries([...queues, ...others]) },
+      handlerLoader: async (name) => failAll(name),
+      retryDelayMs: 10,
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('follows the whole redrive chain', async () => {
+    const client = createS3Client({ endpoint: stack.info.s3Endpoint });
+    await client.send(
+      new PutObjectCommand({ Bucket: stack.info.bucket, Key: 'images/cats/a.jpg', Body: 'x' }),
+    );
+    await stack.waitForQueues();
+
+    expect(deliveries.filter((name) => name === 'extract')).toHaveLength(2);
+    expect(deliveries.filter((name) => name === 'record-failure')).toHaveLength(2);
+    expect(stack.unrecordedFailureQueue?.messages()).toHaveLength(1);
   });
 });

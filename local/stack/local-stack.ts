@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { startLocalApi, type LocalApi } from '../api/local-api-server.js';
 import { routeBucketNotifications } from '../queue/bucket-notifications.js';
-import { LocalQueue } from '../queue/local-queue.js';
+import type { LocalQueue } from '../queue/local-queue.js';
 import {
   LocalFunctions,
   moduleHandlerLoader,
@@ -19,6 +19,12 @@ import { outputLogicalId } from '../template/state-machines.js';
 import { synthesizeTemplate } from '../template/synth.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { applyEnvironment, handlerEnvironment } from './handler-environment.js';
+import {
+  createQueues,
+  describeUnrecordedFailures,
+  findUnrecordedFailureQueue,
+  waitForAllQueues,
+} from './local-queues.js';
 
 /** The bucket name of the local stack. */
 export const LOCAL_BUCKET_NAME = 'vgg-probe-local';
@@ -83,6 +89,11 @@ export interface LocalStack {
   readonly functions: LocalFunctions;
   readonly trainingStateMachine: LocalStateMachine;
   readonly queues: ReadonlyMap<string, LocalQueue>;
+  /**
+   * The queue of upload events that record-failure could not record, which no function
+   * drains. Undefined for a template without the `UnrecordedFailuresQueueArn` output.
+   */
+  readonly unrecordedFailureQueue?: LocalQueue;
   /** Variables that differ between functions; each keeps its first value locally. */
   readonly environmentConflicts: readonly string[];
   /** Resolves when every queue has delivered all its messages, retries included. */
@@ -175,6 +186,7 @@ async function startParts(options: LocalStackOptions): Promise<LocalStack> {
       log,
     });
     closers.push(() => queues.forEach((queue) => queue.close()));
+    const unrecordedFailureQueue = findUnrecordedFailureQueue(template, queues);
     onBucketEvent = routeBucketNotifications(
       model.queues
         .filter((queue) => queue.notificationRules.length > 0)
@@ -208,6 +220,9 @@ async function startParts(options: LocalStackOptions): Promise<LocalStack> {
       log,
       status: () => ({
         queues: Object.fromEntries([...queues].map(([name, queue]) => [name, queue.stats()])),
+        ...(unrecordedFailureQueue
+          ? { unrecordedFailures: describeUnrecordedFailures(unrecordedFailureQueue) }
+          : {}),
         functions: functions.names,
         executions: trainingStateMachine.list().length,
       }),
@@ -231,6 +246,7 @@ async function startParts(options: LocalStackOptions): Promise<LocalStack> {
       functions,
       trainingStateMachine,
       queues,
+      unrecordedFailureQueue,
       environmentConflicts: environment.conflicts,
       waitForQueues: () => waitForAllQueues([...queues.values()]),
       close: async () => {
@@ -242,64 +258,4 @@ async function startParts(options: LocalStackOptions): Promise<LocalStack> {
     await close();
     throw error;
   }
-}
-
-/**
- * Waits until every queue with a consumer is idle at the same moment: a dead-letter
- * queue can receive messages after it was idle, while its source queue drains.
- */
-async function waitForAllQueues(queues: readonly LocalQueue[]): Promise<void> {
-  for (;;) {
-    await Promise.all(queues.map((queue) => queue.drained()));
-    const busy = queues.some((queue) => {
-      const stats = queue.stats();
-      return queue.hasConsumer && stats.inFlight + stats.delayed + stats.visible > 0;
-    });
-    if (!busy) {
-      return;
-    }
-  }
-}
-
-function createQueues(
-  model: StackModel,
-  functions: LocalFunctions,
-  getAtt: (logicalId: string, attribute: string) => string,
-  settings: {
-    retryDelayMs: number;
-    concurrency: number;
-    log: (entry: Record<string, unknown>) => void;
-  },
-): Map<string, LocalQueue> {
-  const queues = new Map<string, LocalQueue>();
-
-  // Dead-letter queues first, so that their sources can point at them.
-  const ordered = [...model.queues].sort(
-    (a, b) =>
-      Number(Boolean(a.deadLetterQueueLogicalId)) - Number(Boolean(b.deadLetterQueueLogicalId)),
-  );
-  for (const queue of ordered) {
-    const consumer = queue.consumer;
-    queues.set(
-      queue.logicalId,
-      new LocalQueue({
-        name: queue.logicalId,
-        arn: getAtt(queue.logicalId, 'Arn'),
-        maxReceiveCount: queue.maxReceiveCount,
-        deadLetterQueue: queue.deadLetterQueueLogicalId
-          ? queues.get(queue.deadLetterQueueLogicalId)
-          : undefined,
-        retryDelayMs: settings.retryDelayMs,
-        log: settings.log,
-        consumer: consumer && {
-          invoke: (event) => functions.invoke(consumer.functionName, event),
-          batchSize: consumer.batchSize,
-          batchingWindowMs: consumer.maximumBatchingWindowSeconds * 1000,
-          reportBatchItemFailures: consumer.reportBatchItemFailures,
-          concurrency: Math.min(settings.concurrency, consumer.maximumConcurrency ?? Infinity),
-        },
-      }),
-    );
-  }
-  return queues;
 }

@@ -47,9 +47,7 @@ export function readQueues(template: CfnTemplate): TemplateQueue[] {
     return {
       logicalId,
       visibilityTimeoutSeconds: Number(properties.VisibilityTimeout ?? 30),
-      deadLetterQueueLogicalId: redrive
-        ? referencedLogicalId(redrive.deadLetterTargetArn)
-        : undefined,
+      deadLetterQueueLogicalId: redrive ? deadLetterTarget(template, logicalId, redrive) : undefined,
       maxReceiveCount: redrive ? Number(redrive.maxReceiveCount) : undefined,
       consumer: consumers.get(logicalId),
       notificationRules: rules.get(logicalId) ?? [],
@@ -63,6 +61,23 @@ export function readQueues(template: CfnTemplate): TemplateQueue[] {
     );
   }
   return queues;
+}
+
+/** Returns the logical id of the queue that a redrive policy names as its dead-letter queue. */
+function deadLetterTarget(
+  template: CfnTemplate,
+  logicalId: string,
+  redrive: Record<string, unknown>,
+): string {
+  const target = referencedLogicalId(redrive.deadLetterTargetArn);
+  if (!target || template.Resources[target]?.Type !== 'AWS::SQS::Queue') {
+    // A literal ARN names a queue outside the stack, which the local stack cannot run.
+    throw new TemplateError(
+      `the redrive policy of queue ${logicalId} must name an SQS queue of the template with ` +
+        `Fn::GetAtt, got deadLetterTargetArn ${JSON.stringify(redrive.deadLetterTargetArn)}`,
+    );
+  }
+  return target;
 }
 
 function readConsumers(template: CfnTemplate): Map<string, QueueConsumer> {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CfnTemplate } from './cloudformation.js';
+import { type CfnTemplate, TemplateError } from './cloudformation.js';
 import { ruleMatches } from './queues.js';
 import { readStackModel, type StackModel } from './stack-model.js';
 import { synthesizeTestTemplate } from './test-stack.js';
@@ -67,6 +67,27 @@ describe('readStackModel', () => {
     )!;
 
     expect(deadLetters.consumer?.functionName).toBe('record-failure');
+  });
+
+  it('chains the dead-letter queue to a queue without consumer', () => {
+    const deadLetters = model.queues.find((queue) => queue.consumer?.functionName === 'record-failure')!;
+    const last = model.queues.find((queue) => queue.logicalId === deadLetters.deadLetterQueueLogicalId);
+
+    expect(deadLetters.maxReceiveCount).toBe(2);
+    expect(last?.logicalId).toMatch(/^UnrecordedFailures/);
+    expect(last?.consumer).toBeUndefined();
+    expect(last?.deadLetterQueueLogicalId).toBeUndefined();
+  });
+
+  it('rejects a redrive to a queue outside the template', () => {
+    const resources = structuredClone(template.Resources) as Record<string, any>;
+    const deadLetters = model.queues.find((queue) => queue.consumer?.functionName === 'record-failure')!;
+    resources[deadLetters.logicalId].Properties.RedrivePolicy.deadLetterTargetArn =
+      'arn:aws:sqs:us-east-1:123456789012:elsewhere';
+    const read = () => readStackModel({ ...template, Resources: resources }, { bucketName: 'b' });
+
+    expect(read).toThrow(TemplateError);
+    expect(read).toThrow(/redrive policy of queue DeadLetters/);
   });
 
   it('matches notification rules on event and prefix', () => {

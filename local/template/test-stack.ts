@@ -13,7 +13,8 @@ import { FUNCTION_METADATA_KEY } from './local-resolver.js';
 /**
  * Synthesizes a small stack shaped like the product's, for tests of the local stack that
  * must not depend on the product's CDK app. It has bucket notifications to a queue with a
- * dead-letter queue, a LambdaInvoke loop and a REST API with an API key.
+ * dead-letter queue, which has a dead-letter queue of its own without a consumer, a
+ * LambdaInvoke loop and a REST API with an API key.
  */
 export function synthesizeTestTemplate(): CfnTemplate {
   const app = new App();
@@ -32,7 +33,10 @@ export function synthesizeTestTemplate(): CfnTemplate {
   };
 
   const bucket = new s3.Bucket(stack, 'Data');
-  const deadLetters = new sqs.Queue(stack, 'DeadLetters');
+  const unrecordedFailures = new sqs.Queue(stack, 'UnrecordedFailures');
+  const deadLetters = new sqs.Queue(stack, 'DeadLetters', {
+    deadLetterQueue: { queue: unrecordedFailures, maxReceiveCount: 2 },
+  });
   const uploads = new sqs.Queue(stack, 'Uploads', {
     deadLetterQueue: { queue: deadLetters, maxReceiveCount: 2 },
   });
@@ -85,6 +89,7 @@ export function synthesizeTestTemplate(): CfnTemplate {
   new CfnOutput(stack, 'ApiUrl', { value: api.url });
   new CfnOutput(stack, 'ApiKeyId', { value: key.keyId });
   new CfnOutput(stack, 'TrainingStateMachineArn', { value: machine.stateMachineArn });
+  new CfnOutput(stack, 'UnrecordedFailuresQueueArn', { value: unrecordedFailures.queueArn });
 
   return app.synth().getStackByName('VggProbe').template as CfnTemplate;
 }

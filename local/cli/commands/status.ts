@@ -2,6 +2,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { ERRORS_PREFIX, FEATURES_PREFIX, IMAGES_PREFIX } from '../../../shared/store/keys.js';
 import { ModelRegistry } from '../../../shared/store/model-registry.js';
+import type { UnrecordedFailures } from '../../stack/local-queues.js';
 import { countKeys } from '../bucket-counts.js';
 import { Output } from '../output.js';
 import { awsError, type GlobalOptions, resolveTarget, type StackTarget } from '../target.js';
@@ -35,7 +36,12 @@ interface StackStatus {
     string,
     { visible: number; inFlight: number; delayed: number; deadLettered: number }
   >;
+  /** S3 events whose extraction failure record-failure could not record (local stack only). */
+  readonly unrecordedFailures?: UnrecordedFailures;
 }
+
+/** The maximum number of image keys listed under the warning about unrecorded failures. */
+const LISTED_IMAGE_KEYS = 10;
 
 async function readStatus(target: StackTarget): Promise<StackStatus> {
   const [images, features, errors, current, executions, local] = await Promise.all([
@@ -71,12 +77,17 @@ async function readStatus(target: StackTarget): Promise<StackStatus> {
       stopDate: execution.stopDate?.toISOString(),
     })),
     ...(local ? { queues: local.queues } : {}),
+    ...(local?.unrecordedFailures ? { unrecordedFailures: local.unrecordedFailures } : {}),
   };
 }
 
-async function readLocalStatus(endpoint: string): Promise<Pick<StackStatus, 'queues'>> {
+// NOTE: a deployed stack reports no queue counts, because the CLI has no SQS client. Its
+// UnrecordedFailures alarm covers the same case.
+async function readLocalStatus(
+  endpoint: string,
+): Promise<Pick<StackStatus, 'queues' | 'unrecordedFailures'>> {
   const response = await fetch(new URL('/local/status', endpoint));
-  return (await response.json()) as Pick<StackStatus, 'queues'>;
+  return (await response.json()) as Pick<StackStatus, 'queues' | 'unrecordedFailures'>;
 }
 
 function formatStatus(status: StackStatus): string[] {
@@ -100,9 +111,35 @@ function formatStatus(status: StackStatus): string[] {
       );
     }
   }
+  if (status.unrecordedFailures && status.unrecordedFailures.messages > 0) {
+    lines.push(...formatUnrecordedFailures(status.unrecordedFailures));
+  }
   lines.push(status.executions.length > 0 ? 'recent training runs:' : 'no training runs yet');
   for (const execution of status.executions) {
     lines.push(`  ${execution.name}  ${execution.status}  started ${execution.startDate ?? '?'}`);
   }
+  return lines;
+}
+
+/** Explains the messages in the unrecorded-failure queue and what to do about them. */
+function formatUnrecordedFailures(failures: UnrecordedFailures): string[] {
+  const { messages, imageKeys } = failures;
+  const lines = [
+    `warning: ${messages} S3 event${messages === 1 ? '' : 's'} in queue ${failures.queue}: ` +
+      'record-failure could not record these extraction failures.',
+    '  These images have neither features nor an error record:',
+  ];
+  for (const key of imageKeys.slice(0, LISTED_IMAGE_KEYS)) {
+    lines.push(`    ${key}`);
+  }
+  if (imageKeys.length > LISTED_IMAGE_KEYS) {
+    lines.push(`    … and ${imageKeys.length - LISTED_IMAGE_KEYS} more (see --json)`);
+  }
+  lines.push(
+    "  Read record-failure's errors in handlers.log in the local stack's data folder, for " +
+      'example a failed S3 write to errors/, and fix the cause.',
+    '  Then upload these images again: the local stack keeps its queues in memory and cannot ' +
+      'redrive them.',
+  );
   return lines;
 }
