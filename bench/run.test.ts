@@ -66,3 +66,17 @@ describe.each(['train', 'extract'])('npm run bench -- %s', (name) => {
     expect(result.stderr).toContain(`invalid ${option} '1'`);
   });
 });
+
+describe('npm run bench -- train, small size', () => {
+  it('prints the JSON result last', () => {
+    const result = bench('train', '--samples', '64', '--dim', '8', '--epochs', '1', '--tfjs-epochs', '1');
+    const last = JSON.parse(lines(result.stdout).at(-1) ?? '{}');
+
+    expect(result.status).toBe(0);
+    expect(Object.keys(last).slice(0, 4)).toEqual(['bench', 'ours_s_per_epoch', 'tfjs_fit_s_per_epoch', 'memory_pass_s']);
+    expect(last.samples).toBe(64);
+    expect(last.dim).toBe(8);
+    expect(result.stderr).toMatch(/target at least 25x: (met|NOT met)/);
+    expect(result.stderr).toContain('note: the targets are set for 25000 x 4096 features; this run used 64 x 8');
+  });
+});

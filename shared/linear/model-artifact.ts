@@ -80,9 +80,11 @@ export function deserializeModel(bytes: Uint8Array, expected: ExpectedModel = {}
 function checkExpected(model: LinearModel, expected: ExpectedModel): void {
   const backboneId = model.backbone?.id ?? null;
   if (expected.backboneId !== undefined && backboneId !== expected.backboneId) {
+    const trainedOn =
+      backboneId === null ? 'The model was trained without a backbone id' : `The model was trained on features of backbone '${backboneId}'`;
     throw new LinearProbeError(
       'ARTIFACT_BACKBONE_MISMATCH',
-      `The model was trained on features of backbone '${backboneId}' but the caller uses '${expected.backboneId}'. ` +
+      `${trainedOn} but the caller uses '${expected.backboneId}'. ` +
         'Train a model for this backbone or switch the backbone back.',
       { backboneId, expected: expected.backboneId },
     );

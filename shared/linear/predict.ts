@@ -44,9 +44,9 @@ export interface Prediction {
 }
 
 /**
- * Classifies one feature vector. Confidence is softmax(s) for both losses: a calibrated
- * class probability for the softmax loss, and only a monotone 0-1 rescaling of the scores
- * for the SVM loss. The top class is rejected when its confidence is below the model's
+ * Classifies one feature vector. Confidence is softmax(s) for both losses. For the softmax
+ * loss it estimates the class probability, which is not recalibrated after training. For
+ * the SVM loss it is only a monotone 0-1 rescaling of the scores. The top class is rejected when its confidence is below the model's
  * threshold for that class or below `minConfidence`.
  */
 export function predict(model: LinearModel, features: Float32Array | readonly number[], options: PredictOptions = {}): Prediction {
