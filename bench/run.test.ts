@@ -31,7 +31,7 @@ describe('npm run bench', () => {
     const result = bench('nope');
 
     expect(result.status).toBe(2);
-    expect(lines(result.stderr)).toEqual(["unknown benchmark 'nope': use train, extract, system, or --help"]);
+    expect(lines(result.stderr)).toEqual(["unknown benchmark 'nope': use train, extract, system, accuracy, or --help"]);
   });
 
   it('rejects a missing name', () => {
@@ -39,7 +39,7 @@ describe('npm run bench', () => {
   });
 });
 
-describe.each(['train', 'extract'])('npm run bench -- %s', (name) => {
+describe.each(['train', 'extract', 'accuracy'])('npm run bench -- %s', (name) => {
   it('prints its options for --help', () => {
     const result = bench(name, '--help');
 
@@ -58,7 +58,7 @@ describe.each(['train', 'extract'])('npm run bench -- %s', (name) => {
   });
 
   it('reports an invalid value on one line', () => {
-    const option = name === 'train' ? '--samples' : '--runs';
+    const option = { train: '--samples', extract: '--runs', accuracy: '--folds' }[name] ?? '';
     const result = bench(name, option, '1');
 
     expect(result.status).toBe(2);
