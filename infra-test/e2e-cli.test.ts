@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSeededVgg16Backbone } from '../shared/backbone/vgg16-backbone-writer.js';
 import { writeSyntheticImages, type SyntheticImageSet } from '../local/demo/synthetic-images.js';
 import { stateFilePath } from '../local/stack/state-file.js';
-import { REPO_ROOT, runCli } from './e2e-support.js';
+import { type CliRun, REPO_ROOT, runCli } from './e2e-support.js';
 
 /**
  * The `vgg-probe` command as a user runs it: `local` in one process, the other commands
@@ -100,6 +100,7 @@ describe('vgg-probe CLI on the local stack', () => {
     expect(run.json.images.total).toBe(20);
     expect(run.json.features.total).toBe(20);
     expect(run.json.currentModel).toBeNull();
+    expect(run.json.backbone.untrained).toBe(true);
   });
 
   it('predict before training says what to do', async () => {
@@ -120,12 +121,30 @@ describe('vgg-probe CLI on the local stack', () => {
     version = run.json.version;
   });
 
+  let prediction: CliRun;
+
   it('predict classifies files over HTTP', async () => {
-    const run = await cli('predict', join(images.evalDir, 'squares', 'squares-000.jpg'));
+    const run = await cli(
+      'predict',
+      join(images.evalDir, 'squares', 'squares-000.jpg'),
+      join(images.evalDir, 'circles', 'circles-000.jpg'),
+    );
+    prediction = run;
 
     expect(run.code).toBe(0);
+    expect(run.json.predictions).toHaveLength(2);
     expect(run.json.predictions[0].modelVersion).toBe(version);
     expect(['circles', 'squares', null]).toContain(run.json.predictions[0].label);
+  });
+
+  it('predict warns once about the seeded backbone', () => {
+    const run = prediction;
+    const stdoutLines = run.stdout.trim().split('\n');
+
+    expect(run.stderr.match(/is untrained \(random weights\)/g)).toHaveLength(1);
+    expect(run.stdout).not.toContain('warning');
+    expect(stdoutLines).toHaveLength(1);
+    expect(() => JSON.parse(stdoutLines[0])).not.toThrow();
   });
 
   it('evaluate reports accuracy and the confusion matrix', async () => {

@@ -1,8 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localDataDir } from './target.js';
+import { stateFilePath } from '../stack/state-file.js';
+import { localDataDir, resolveTarget } from './target.js';
 
 describe('localDataDir', () => {
   let root: string;
@@ -43,5 +46,28 @@ describe('localDataDir', () => {
     process.env.VGG_PROBE_DATA_DIR = '/tmp/some-stack';
 
     expect(localDataDir({}, root)).toBe('/tmp/some-stack');
+  });
+});
+
+describe('resolveTarget', () => {
+  it('takes the backbone from the state file', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'vgg-probe-target-'));
+    const control = createServer((_request, response) => response.writeHead(200).end('{}'));
+    await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    const backbone = { id: 'tiny-seeded', featureLayer: 'fc2', untrained: true, dir: '/backbone' };
+    try {
+      await writeFile(
+        stateFilePath(dataDir),
+        JSON.stringify({ pid: process.pid, stepFunctionsEndpoint: endpoint, backbone }),
+      );
+      const target = await resolveTarget({ dataDir });
+
+      expect(target.kind).toBe('local');
+      expect(target.localBackbone).toEqual(backbone);
+    } finally {
+      await new Promise((resolve) => control.close(resolve));
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createS3Client } from '../../shared/store/s3-client.js';
+import type { StackBackbone } from '../stack/stack-backbone.js';
 import { findLiveStack } from '../stack/state-file.js';
 import { CliError } from './errors.js';
 
@@ -22,6 +23,11 @@ export interface StackTarget {
   readonly apiKey: string;
   /** The local stack's Step Functions endpoint, which also serves `GET /local/status`. */
   readonly localControlEndpoint?: string;
+  /**
+   * The local stack's backbone from its state file. Undefined for a deployed stack, and for
+   * a local stack whose state file records none.
+   */
+  readonly localBackbone?: StackBackbone;
 }
 
 /** Options shared by every command. */
@@ -84,6 +90,7 @@ async function localTarget(dataDir: string): Promise<StackTarget> {
     apiUrl: state.apiUrl,
     apiKey: state.apiKey,
     localControlEndpoint: state.stepFunctionsEndpoint,
+    localBackbone: state.backbone,
   };
 }
 

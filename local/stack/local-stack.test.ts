@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFormatError } from '../../shared/backbone/layers-model-json.js';
 import { createS3Client } from '../../shared/store/s3-client.js';
 import { decodeEventKey } from '../queue/bucket-notifications.js';
 import type { LambdaHandler } from '../runtime/local-functions.js';
@@ -156,6 +157,63 @@ describe('startLocalStack', () => {
 
   it('reports no environment conflicts for shared values', () => {
     expect(stack.environmentConflicts).toEqual([]);
+  });
+
+  it('reports no backbone without a backbone folder', () => {
+    expect(stack.info.backbone).toBeUndefined();
+  });
+});
+
+describe('startLocalStack with a backbone folder', () => {
+  let directory: string;
+  let backboneDir: string;
+
+  const start = (dir: string) =>
+    startLocalStack({
+      repoRoot: directory,
+      dataDir: join(directory, 'data'),
+      template: synthesizeTestTemplate(),
+      handlerLoader: async () => async () => ({}),
+      backboneDir: dir,
+      featureLayer: 'block5_pool',
+    });
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'vgg-probe-stack-'));
+    backboneDir = join(directory, 'backbone');
+    await mkdir(backboneDir);
+    // The stack reads only the manifest at start. The handlers load the model, and no test here
+    // calls them.
+    const manifest = {
+      id: 'tiny-seeded',
+      inputSize: 32,
+      preprocessing: 'caffe',
+      featureLayer: 'fc2',
+      untrained: true,
+    };
+    await writeFile(join(backboneDir, 'backbone.json'), JSON.stringify(manifest));
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('reports the backbone of its manifest', async () => {
+    const stack = await start(backboneDir);
+    await stack.close();
+
+    expect(stack.info.backbone).toEqual({
+      id: 'tiny-seeded',
+      featureLayer: 'block5_pool',
+      untrained: true,
+      dir: backboneDir,
+    });
+  });
+
+  it('rejects a folder without a backbone', async () => {
+    const started = start(join(directory, 'missing'));
+
+    await expect(started).rejects.toBeInstanceOf(ModelFormatError);
   });
 });
 

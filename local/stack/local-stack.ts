@@ -25,6 +25,7 @@ import {
   findUnrecordedFailureQueue,
   waitForAllQueues,
 } from './local-queues.js';
+import { readStackBackbone, type StackBackbone } from './stack-backbone.js';
 
 /** The bucket name of the local stack. */
 export const LOCAL_BUCKET_NAME = 'vgg-probe-local';
@@ -39,7 +40,8 @@ export interface LocalStackOptions {
   /** Folder for the stack's objects, template cache, executions and log. */
   readonly dataDir: string;
   /**
-   * The folder with the backbone weights that the extract and predict handlers load.
+   * The folder with the backbone weights that the extract and predict handlers load. The
+   * stack reads its manifest at start and reports it as `info.backbone`.
    * @default the extractor's own default
    */
   readonly backboneDir?: string;
@@ -80,6 +82,11 @@ export interface LocalStackInfo {
   readonly trainingStateMachineArn: string;
   readonly logFile: string;
   readonly backboneDir?: string;
+  /**
+   * The backbone read from `backboneDir`. Undefined when the stack was started without
+   * `backboneDir`, because the handlers then pick their default folder themselves.
+   */
+  readonly backbone?: StackBackbone;
 }
 
 /** A running local stack. */
@@ -134,6 +141,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 async function startParts(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true });
+  // The manifest is read before the slower synthesis, so that a bad backbone fails at once.
+  const backbone = options.backboneDir
+    ? await readStackBackbone(options.backboneDir, options.featureLayer)
+    : undefined;
   const logFile = join(options.dataDir, 'stack.log');
   const log = (entry: Record<string, unknown>) =>
     appendFileSync(
@@ -241,6 +252,7 @@ async function startParts(options: LocalStackOptions): Promise<LocalStack> {
         trainingStateMachineArn: trainingStateMachine.stateMachineArn,
         logFile,
         backboneDir: options.backboneDir,
+        backbone,
       },
       model,
       functions,

@@ -4,7 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findLiveStack, readStateFile, stateFilePath } from './state-file.js';
+import {
+  findLiveStack,
+  type LocalStackState,
+  readStateFile,
+  stateFilePath,
+  writeStateFile,
+} from './state-file.js';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -34,6 +40,13 @@ describe('state file', () => {
     await writeState('');
 
     expect(await readStateFile(dataDir)).toBeUndefined();
+  });
+
+  it('keeps the backbone', async () => {
+    const backbone = { id: 'tiny-seeded', featureLayer: 'fc2', untrained: true, dir: '/backbone' };
+    await writeStateFile({ pid: process.pid, dataDir, backbone } as unknown as LocalStackState);
+
+    expect((await readStateFile(dataDir))?.backbone).toEqual(backbone);
   });
 
   it('ignores a live process whose stack does not respond', async () => {

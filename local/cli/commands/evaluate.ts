@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.js';
+import { warnIfUntrainedBackbone } from '../backbone-warning.js';
 import { evaluateImages } from '../evaluation.js';
 import { readLabelledFolder } from '../image-folders.js';
 import { Output } from '../output.js';
@@ -43,5 +44,6 @@ export function registerEvaluate(program: Command): void {
           ...formatEvaluation(evaluation.report, evaluation.labels),
         ],
       );
+      warnIfUntrainedBackbone(target, output);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { sniffImageFormat } from '../../../shared/image/image-format.js';
 import { ApiClient } from '../api-client.js';
+import { warnIfUntrainedBackbone } from '../backbone-warning.js';
 import { CliError } from '../errors.js';
 import { predictFiles } from '../evaluation.js';
 import { contentTypeOf } from '../image-folders.js';
@@ -52,6 +53,7 @@ export function registerPredict(program: Command): void {
           return `${file}: ${label} ${percent(response.confidence)}${others ? ` (next: ${others})` : ''}`;
         }),
       );
+      warnIfUntrainedBackbone(target, output);
     });
 }
 

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { ERRORS_PREFIX, FEATURES_PREFIX, IMAGES_PREFIX } from '../../../shared/store/keys.js';
 import { ModelRegistry } from '../../../shared/store/model-registry.js';
 import type { UnrecordedFailures } from '../../stack/local-queues.js';
+import type { StackBackbone } from '../../stack/stack-backbone.js';
+import { warnIfUntrainedBackbone } from '../backbone-warning.js';
 import { countKeys } from '../bucket-counts.js';
 import { Output } from '../output.js';
 import { awsError, type GlobalOptions, resolveTarget, type StackTarget } from '../target.js';
@@ -20,6 +22,7 @@ export function registerStatus(program: Command): void {
       const target = await resolveTarget(globals);
       const status = await readStatus(target);
       output.result(status, formatStatus(status));
+      warnIfUntrainedBackbone(target, output);
     });
 }
 
@@ -27,6 +30,8 @@ interface StackStatus {
   readonly stack: string;
   readonly bucket: string;
   readonly apiUrl: string;
+  /** The backbone that extracts the features (local stack only). */
+  readonly backbone?: StackBackbone;
   readonly images: { total: number; perLabel: Record<string, number> };
   readonly features: { total: number; perFeatureSpace: Record<string, number> };
   readonly errors: number;
@@ -66,6 +71,7 @@ async function readStatus(target: StackTarget): Promise<StackStatus> {
     stack: target.name,
     bucket: target.bucket,
     apiUrl: target.apiUrl,
+    ...(target.localBackbone ? { backbone: target.localBackbone } : {}),
     images: { total: images.total, perLabel: images.groups },
     features: { total: features.total, perFeatureSpace: features.groups },
     errors: errors.total,
@@ -99,6 +105,7 @@ function formatStatus(status: StackStatus): string[] {
   );
   const lines = [
     `stack ${status.stack}: bucket ${status.bucket}, API ${status.apiUrl}`,
+    ...(status.backbone ? [formatBackbone(status.backbone)] : []),
     `images: ${status.images.total}${labels.length > 0 ? ` (${labels.join(', ')})` : ''}`,
     `features: ${status.features.total}${spaces.length > 0 ? ` (${spaces.join(', ')})` : ''}; error records: ${status.errors}`,
     `current model: ${status.currentModel ?? 'none yet (run `vgg-probe train`)'}`,
@@ -119,6 +126,11 @@ function formatStatus(status: StackStatus): string[] {
     lines.push(`  ${execution.name}  ${execution.status}  started ${execution.startDate ?? '?'}`);
   }
   return lines;
+}
+
+function formatBackbone(backbone: StackBackbone): string {
+  const weights = backbone.untrained ? 'untrained (random weights)' : 'pretrained';
+  return `backbone ${backbone.id}, feature layer ${backbone.featureLayer}, ${weights}: ${backbone.dir}`;
 }
 
 /** Explains the messages in the unrecorded-failure queue and what to do about them. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { warnIfUntrainedBackbone } from '../backbone-warning.js';
 import { Output, percent } from '../output.js';
 import { createProgress } from '../progress.js';
 import { type GlobalOptions, resolveTarget } from '../target.js';
@@ -52,5 +53,6 @@ export function registerTrain(program: Command): void {
             : []),
         ],
       );
+      warnIfUntrainedBackbone(target, output);
     });
 }
