@@ -13,16 +13,19 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a linear classifier on the extracted features through the state machine')
     .option('--loss <loss>', 'svm (multiclass hinge) or softmax (cross-entropy) (default: softmax)')
-    .option('--epochs <n>', 'maximum passes over the training split')
-    .option('--learning-rate <x>', 'SGD step size')
-    .option('--regularization <x>', 'L2 regularization strength (default: chosen on validation)')
-    .option('--batch-size <n>', 'feature vectors per mini-batch')
-    .option('--seed <n>', 'seed of initialization and shuffling')
+    .option('--epochs <n>', 'maximum passes over the training split (default: 60)')
+    .option('--learning-rate <x>', 'initial SGD step size (default: 1 / feature dimension)')
+    .option(
+      '--regularization <x>',
+      'L2 regularization strength lambda (default: chosen among 1e-4 to 10 on validation)',
+    )
+    .option('--batch-size <n>', 'feature vectors per mini-batch (default: 64)')
+    .option('--seed <n>', 'seed of initialization and shuffling (default: 0)')
     .option(
       '--validation-fraction <x>',
-      'share of images held out for validation, in (0, 0.5] (default: 0.2)',
+      'share of images held out for validation with --split hash, in (0, 0.5] (default: 0.2)',
     )
-    .option('--split <mode>', 'hash (by key) or folder (images/<label>/train|valid/…)')
+    .option('--split <mode>', 'hash (by key) or folder (images/<label>/train|valid/…) (default: hash)')
     .option('--backbone-id <id>', 'feature space to train on, when the bucket holds several')
     .option('--feature-layer <name>', 'feature layer to train on, when the bucket holds several')
     .option('--labels <list>', 'comma-separated labels to train on (default: all)')
