@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -12,6 +12,7 @@ import type { LambdaHandler } from '../runtime/local-functions.js';
 import { synthesizeTestTemplate } from '../template/test-stack.js';
 import type { UnrecordedFailures } from './local-queues.js';
 import { type LocalStack, startLocalStack } from './local-stack.js';
+import { writeManifestOnlyBackbone } from './manifest-only-backbone.js';
 
 describe('startLocalStack', () => {
   let directory: string;
@@ -180,18 +181,7 @@ describe('startLocalStack with a backbone folder', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'vgg-probe-stack-'));
-    backboneDir = join(directory, 'backbone');
-    await mkdir(backboneDir);
-    // The stack reads only the manifest at start. The handlers load the model, and no test here
-    // calls them.
-    const manifest = {
-      id: 'tiny-seeded',
-      inputSize: 32,
-      preprocessing: 'caffe',
-      featureLayer: 'fc2',
-      untrained: true,
-    };
-    await writeFile(join(backboneDir, 'backbone.json'), JSON.stringify(manifest));
+    backboneDir = await writeManifestOnlyBackbone(directory);
   });
 
   afterAll(async () => {

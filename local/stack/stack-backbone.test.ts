@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../shared/backbone/layers-model-json.js';
+import { writeManifestOnlyBackbone } from './manifest-only-backbone.js';
 import { readStackBackbone } from './stack-backbone.js';
 
 describe('readStackBackbone', () => {
@@ -11,17 +12,7 @@ describe('readStackBackbone', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'vgg-probe-stack-backbone-'));
-    backboneDir = join(scratch, 'backbone');
-    await mkdir(backboneDir);
-    // Only the manifest is read, so the folder needs no model.json or weights.
-    const manifest = {
-      id: 'tiny-seeded',
-      inputSize: 32,
-      preprocessing: 'caffe',
-      featureLayer: 'fc2',
-      untrained: true,
-    };
-    await writeFile(join(backboneDir, 'backbone.json'), JSON.stringify(manifest));
+    backboneDir = await writeManifestOnlyBackbone(scratch);
   });
 
   afterAll(async () => {
