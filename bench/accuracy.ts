@@ -1,7 +1,7 @@
 // `npm run bench -- accuracy`: validation accuracy of both losses with default
 // hyperparameters on MobileNet features of real cat and dog photos, over several seeds,
 // and a k-fold cross-validation on the training photos alone. Progress and tables go to
-// stderr; the last line on stdout is the JSON result.
+// stderr, and the last line on stdout is the JSON result.
 import { parseArgs } from 'node:util';
 
 import {
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!realPhotosAvailable) {
-    throw new Error(`the real photos and the MobileNet model are missing (${missingMessage}); put them in the shared folder beside the repository`);
+    throw new Error(`the real photos and the MobileNet model are missing (${missingMessage}). Put them in the shared folder beside the repository`);
   }
 
   log('loading MobileNet features of the photos (extracting them on the first run)');

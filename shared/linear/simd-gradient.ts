@@ -14,8 +14,8 @@ import type { SampleLoss } from './softmax-loss.js';
  * to raw features and added to `acc` in float64 once per call.
  *
  * Products and sums within a call are float32 on standardized features, as in float32
- * BLAS routines: the scores and gradient sums differ from the float64 loops by a relative
- * error of about 1e-6, whatever the mean and scale of the raw features.
+ * BLAS routines. The scores and gradient sums then differ from the float64 loops by about
+ * 1e-6 relative, whatever the mean and scale of the raw features.
  */
 export function accumulateRowsSimd(
   view: RowView,

@@ -1,5 +1,5 @@
-// `npm run build:kernels`: assembles dense-kernels.wat into dense-kernels-binary.ts, which
-// holds the module bytes in base64 so that the kernels load without a file read or an
+// `npm run build:kernels`: assembles dense-kernels.wat into dense-kernels-binary.ts. That
+// file contains the module bytes in base64, so the kernels load without a file read or an
 // esbuild loader. The test beside this file checks that the two files agree.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
